@@ -1,0 +1,2 @@
+//! The `cosell` command line.
+fn main() {}

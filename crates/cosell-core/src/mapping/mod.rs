@@ -1,0 +1,1 @@
+//! Mapping between the opportunity snapshot and the Partner Center referral.

@@ -1,0 +1,67 @@
+//! `cargo xtask` — the project's automation, in Rust so it runs wherever cargo does.
+//!
+//! - `cargo xtask dist`  builds every shipped artifact into `dist/`.
+//! - `cargo xtask test`  runs every test the project has (what CI runs).
+//! - `cargo xtask demo`  serves the opportunity-form demo on localhost.
+//! - `cargo xtask bless` regenerates the checked-in `openapi/` and `connector/` golden files.
+//! - `cargo xtask bench` runs the benchmarks and prints their numbers.
+
+mod connector;
+mod form;
+mod util;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let task = args.first().map(String::as_str).unwrap_or("help");
+    let rest = args.get(1..).unwrap_or(&[]);
+    let result = match task {
+        "dist" => dist(),
+        "test" => test(),
+        "demo" => form::demo(rest),
+        "bless" => connector::bless(),
+        "bench" => bench(),
+        _ => {
+            eprintln!("usage: cargo xtask <dist|test|demo|bless|bench>");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask {task}: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Builds the `cosell` binary, the connector packages and the form web resources into `dist/`.
+fn dist() -> util::Result {
+    let root = util::root();
+    util::cargo(&["build", "--release", "--locked", "-p", "cosell-cli"])?;
+    let bin_dir = root.join("dist/bin");
+    std::fs::create_dir_all(&bin_dir).map_err(|e| format!("create {}: {e}", bin_dir.display()))?;
+    let built = root.join("target/release/cosell");
+    std::fs::copy(&built, bin_dir.join("cosell")).map_err(|e| format!("copy {}: {e}", built.display()))?;
+    println!("dist/bin/cosell");
+    connector::dist()?;
+    form::dist()?;
+    Ok(())
+}
+
+/// Every test: formatting, lints, unit/integration/property tests, golden files, WebAssembly and browser tests.
+fn test() -> util::Result {
+    util::cargo(&["fmt", "--all", "--", "--check"])?;
+    util::cargo(&["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"])?;
+    util::cargo(&["test", "--workspace", "--locked"])?;
+    connector::test()?;
+    form::test()?;
+    Ok(())
+}
+
+/// Criterion benchmarks (numbers, not pass/fail) plus the form bundle measurements.
+fn bench() -> util::Result {
+    util::cargo(&["bench", "--locked", "-p", "cosell-core"])?;
+    form::bench()
+}
