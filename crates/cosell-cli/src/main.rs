@@ -56,6 +56,7 @@ enum ReferralCommand {
 }
 
 #[derive(Subcommand)]
+#[allow(clippy::enum_variant_names)] // the variant names are the contract: to-referral, to-patch, to-crm
 enum MapCommand {
     /// Print the referral create payload for an opportunity snapshot.
     ToReferral {

@@ -1,0 +1,314 @@
+//! The `cosell` contract (docs/cli.md), checked by running the built binary.
+
+use serde_json::Value;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+/// What a run of `cosell` left behind.
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+    }
+
+    /// Asserts success with nothing on stderr.
+    fn ok(self) -> Self {
+        assert_eq!(self.code, 0, "stderr: {}", self.stderr);
+        assert_eq!(self.stderr, "");
+        self
+    }
+
+    /// Asserts the bad-input contract: exit 2, nothing on stdout, one line on stderr holding every fragment.
+    fn bad_input(self, fragments: &[&str]) -> Self {
+        assert_eq!(self.code, 2, "stdout: {}\nstderr: {}", self.stdout, self.stderr);
+        assert_eq!(self.stdout, "", "nothing on stdout after bad input");
+        assert!(self.stderr.starts_with("cosell: "), "{}", self.stderr);
+        assert_eq!(self.stderr.lines().count(), 1, "exactly one line: {:?}", self.stderr);
+        assert!(self.stderr.ends_with('\n'));
+        for fragment in fragments {
+            assert!(self.stderr.contains(fragment), "{fragment:?} not in {:?}", self.stderr);
+        }
+        self
+    }
+}
+
+fn cosell(args: &[&str], stdin: Option<&str>) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cosell"))
+        .args(args)
+        .env("RUST_BACKTRACE", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the cosell binary runs");
+    {
+        let mut input = child.stdin.take().unwrap();
+        // A command that fails before reading stdin closes it; that is not a test failure.
+        let _ = input.write_all(stdin.unwrap_or("").as_bytes());
+    }
+    let out = child.wait_with_output().unwrap();
+    let run = Run {
+        code: out.status.code().expect("exited, not killed by a signal"),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    };
+    assert!(!run.stderr.contains("panicked"), "panic: {}", run.stderr);
+    run
+}
+
+fn fixture(path: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(path).to_string_lossy().into_owned()
+}
+
+fn fixture_text(path: &str) -> String {
+    std::fs::read_to_string(fixture(path)).unwrap()
+}
+
+/// A file under the test's scratch folder holding `bytes`.
+fn scratch(name: &str, bytes: &[u8]) -> String {
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cosell-cli-tests").join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, bytes).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+fn lower_keys(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(m.iter().map(|(k, v)| (k.to_ascii_lowercase(), lower_keys(v))).collect()),
+        Value::Array(a) => Value::Array(a.iter().map(lower_keys).collect()),
+        other => other.clone(),
+    }
+}
+
+// ---- referral normalize -------------------------------------------------------------------
+
+#[test]
+fn normalize_keeps_everything_and_writes_canonical_names() {
+    let file = fixture("referrals/mixed-case-unknowns.json");
+    let run = cosell(&["referral", "normalize", &file], None).ok();
+    let input: Value = serde_json::from_str(&fixture_text("referrals/mixed-case-unknowns.json")).unwrap();
+    let output = run.json();
+    assert_eq!(lower_keys(&output), lower_keys(&input), "nothing lost");
+    assert_eq!(output["substatus"], "Accepted", "SubStatus is written substatus");
+    assert_eq!(output["inviteContext"]["assistanceRequestCode"], "SomethingNew", "unknown enum value kept");
+    assert_eq!(output["details"]["dealValue"], "120000.50", "a text amount is written back as text");
+    assert_eq!(output["futureTopLevelProperty"]["nested"][4]["deep"], true, "unknown property kept");
+    assert_eq!(output["salesStage"], Value::Null, "explicit null kept");
+}
+
+#[test]
+fn normalize_output_is_four_space_json_with_a_trailing_newline_and_idempotent() {
+    let run = cosell(&["referral", "normalize", &fixture("samples/2.5.1-create-response.json")], None).ok();
+    assert!(run.stdout.starts_with("{\n    \""), "{}", &run.stdout[..40]);
+    assert!(run.stdout.ends_with("}\n"));
+    let again = cosell(&["referral", "normalize"], Some(&run.stdout)).ok();
+    assert_eq!(again.stdout, run.stdout, "normalizing normalized text changes nothing");
+}
+
+#[test]
+fn normalize_reads_stdin_when_the_file_is_absent_or_a_dash() {
+    let text = fixture_text("samples/2.5.3-get-by-id-response.json");
+    let from_file = cosell(&["referral", "normalize", &fixture("samples/2.5.3-get-by-id-response.json")], None).ok();
+    for args in [&["referral", "normalize"][..], &["referral", "normalize", "-"][..]] {
+        let run = cosell(args, Some(&text)).ok();
+        assert_eq!(run.stdout, from_file.stdout, "{args:?}");
+    }
+}
+
+// ---- validate ------------------------------------------------------------------------------
+
+fn findings(run: &Run) -> Vec<(String, String)> {
+    run.json()
+        .as_array()
+        .expect("findings are an array")
+        .iter()
+        .map(|f| {
+            for key in ["rule", "severity", "column", "message", "hint"] {
+                assert!(f[key].is_string(), "finding without {key}: {f}");
+            }
+            (f["rule"].as_str().unwrap().to_owned(), f["severity"].as_str().unwrap().to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn validate_a_complete_co_sell_opportunity_exits_0_without_errors() {
+    let run = cosell(&["validate", &fixture("snapshots/cosell.json")], None).ok();
+    assert!(findings(&run).iter().all(|(_, severity)| severity != "error"), "{}", run.stdout);
+}
+
+#[test]
+fn validate_exits_1_on_an_error_finding_and_still_prints_the_findings() {
+    let run = cosell(&["validate", &fixture("snapshots/missing-contact.json")], None);
+    assert_eq!(run.code, 1, "stderr: {}", run.stderr);
+    assert_eq!(run.stderr, "");
+    assert!(findings(&run).contains(&("help-needs-contact".to_owned(), "error".to_owned())), "{}", run.stdout);
+}
+
+#[test]
+fn validate_with_sync_off_reports_warnings_and_exits_0() {
+    let run = cosell(&["validate", &fixture("snapshots/sync-off-incomplete.json")], None).ok();
+    let found = findings(&run);
+    assert!(found.contains(&("help-needs-contact".to_owned(), "warning".to_owned())), "{}", run.stdout);
+    assert!(found.iter().all(|(_, severity)| severity != "error"));
+}
+
+#[test]
+fn validate_reads_stdin() {
+    let run = cosell(&["validate"], Some(&fixture_text("snapshots/bad-country.json")));
+    assert_eq!(run.code, 1);
+    assert!(findings(&run).contains(&("country-iso".to_owned(), "error".to_owned())));
+}
+
+// ---- map -----------------------------------------------------------------------------------
+
+#[test]
+fn to_referral_prints_a_create_payload_for_the_opportunity() {
+    let run = cosell(&["map", "to-referral", &fixture("snapshots/cosell.json")], None).ok();
+    let referral = run.json();
+    assert_eq!(referral["externalReferenceId"], "6f1d1a9e-3c2b-4f0e-9a51-2d7c3b8e0a11");
+    assert_eq!(referral["details"]["currency"], "USD");
+    // The payload is itself a referral that normalize keeps unchanged.
+    let again = cosell(&["referral", "normalize"], Some(&run.stdout)).ok();
+    assert_eq!(again.stdout, run.stdout);
+}
+
+#[test]
+fn to_patch_prints_the_if_match_and_only_what_differs() {
+    let snapshot = fixture("snapshots/synced-update.json");
+    let referral = fixture("referrals/synced-current.json");
+    let plan = cosell(&["map", "to-patch", &snapshot, &referral], None).ok().json();
+    assert_eq!(plan["ifMatch"], "\"00006d10-0000-0000-0000-5c70aa630000\"");
+    let ops = plan["operations"].as_array().unwrap();
+    let deal_value = ops.iter().find(|op| op["path"] == "/details/dealValue").expect("the deal value changed");
+    assert_eq!(deal_value["op"], "replace");
+    assert_eq!(deal_value["value"].as_f64(), Some(75000.0));
+    assert!(ops.iter().all(|op| op["path"] != "/details/notes"), "notes did not change: {plan}");
+}
+
+#[test]
+fn to_crm_makes_an_accepted_referral_an_opportunity_and_a_new_one_a_lead() {
+    let accepted = cosell(&["map", "to-crm", &fixture("referrals/incoming-accepted.json")], None).ok().json();
+    assert_eq!(accepted["record"], "opportunity", "{accepted}");
+    let pending = cosell(&["map", "to-crm"], Some(&fixture_text("referrals/incoming-new.json"))).ok().json();
+    assert_eq!(pending["record"], "lead", "{pending}");
+}
+
+#[test]
+fn to_crm_reads_the_environment_file() {
+    let referral = fixture("referrals/incoming-accepted.json");
+    let default = cosell(&["map", "to-crm", &referral], None).ok().json();
+    let custom = cosell(&["map", "to-crm", &referral, "--environment", &fixture("environment/custom.json")], None);
+    let custom = custom.ok().json();
+    let text = custom.to_string();
+    assert!(text.contains("new_dealvalue"), "the configured deal value column is written: {custom}");
+    assert!(!default.to_string().contains("new_dealvalue"));
+}
+
+// ---- bad input -----------------------------------------------------------------------------
+
+#[test]
+fn a_missing_file_names_the_file() {
+    cosell(&["referral", "normalize", "no/such/referral.json"], None)
+        .bad_input(&["no/such/referral.json", "cannot read"]);
+    cosell(&["validate", "no/such/snapshot.json"], None).bad_input(&["no/such/snapshot.json"]);
+}
+
+#[test]
+fn invalid_json_names_the_source_the_path_and_the_position() {
+    cosell(&["referral", "normalize"], Some("{\"details\": {\"dealValue\": 1,}}")).bad_input(&[
+        "<stdin>",
+        "$.details",
+        "line 1 column",
+    ]);
+    let file = scratch("trailing-comma.json", b"{\n    \"opportunity\": {\n        \"name\": \"x\",\n    }\n}\n");
+    cosell(&["validate", &file], None).bad_input(&["trailing-comma.json", "$", "line 4"]);
+    cosell(&["referral", "normalize"], Some("")).bad_input(&["<stdin>", "EOF"]);
+    cosell(&["referral", "normalize"], Some("{} {}")).bad_input(&["<stdin>", "trailing characters"]);
+}
+
+#[test]
+fn a_wrong_type_names_its_json_path() {
+    cosell(&["referral", "normalize"], Some(r#"{"customerProfile": {"team": [{"email": 5}]}}"#))
+        .bad_input(&["<stdin>", "$.customerProfile.team[0].email"]);
+    cosell(&["referral", "normalize"], Some(r#"{"details": {"dealValue": "lots"}}"#))
+        .bad_input(&["$.details.dealValue", "expected a number"]);
+    cosell(&["referral", "normalize"], Some("[]")).bad_input(&["<stdin>", "$"]);
+    cosell(&["validate"], Some(r#"{"opportunity": {"estimatedvalue": "50000"}}"#))
+        .bad_input(&["$.opportunity.estimatedvalue", "expected a number"]);
+    cosell(&["map", "to-referral"], Some(r#"{"opportunity": {"cosell_howcanmicrosofthelp": 7}}"#))
+        .bad_input(&["$.opportunity.cosell_howcanmicrosofthelp"]);
+}
+
+#[test]
+fn an_unknown_snapshot_property_is_named() {
+    let file = scratch("unknown-property.json", br#"{"opportunity": {}, "solution": []}"#);
+    cosell(&["validate", &file], None).bad_input(&["unknown-property.json", "$.solution", "unknown property"]);
+    cosell(&["validate"], Some("{}")).bad_input(&["$.opportunity", "missing"]);
+}
+
+#[test]
+fn to_patch_names_which_of_its_two_files_is_bad() {
+    let bad_referral = scratch("bad-referral.json", br#"{"status": 1}"#);
+    let snapshot = fixture("snapshots/synced-update.json");
+    cosell(&["map", "to-patch", &snapshot, &bad_referral], None).bad_input(&["bad-referral.json", "$.status"]);
+    let bad_snapshot = scratch("bad-snapshot.json", b"[]");
+    let referral = fixture("referrals/synced-current.json");
+    cosell(&["map", "to-patch", &bad_snapshot, &referral], None).bad_input(&["bad-snapshot.json", "$"]);
+}
+
+#[test]
+fn a_bad_environment_variable_names_the_file_and_the_variable() {
+    let referral = fixture("referrals/incoming-accepted.json");
+    let env = fixture("environment/bad-yes-no.json");
+    cosell(&["map", "to-crm", &referral, "--environment", &env], None).bad_input(&[
+        "bad-yes-no.json",
+        "$.cosell_DisplayCheckMark",
+        "maybe",
+    ]);
+    let typo = scratch("typo-env.json", br#"{"cosell_DealValueColumm": "estimatedvalue"}"#);
+    cosell(&["map", "to-crm", &referral, "--environment", &typo], None).bad_input(&[
+        "typo-env.json",
+        "$.cosell_DealValueColumm",
+        "unknown environment variable",
+    ]);
+    let not_object = scratch("list-env.json", b"[]");
+    cosell(&["map", "to-crm", &referral, "--environment", &not_object], None).bad_input(&["list-env.json", "$"]);
+    cosell(&["validate"], Some(r#"{"opportunity": {}, "environment": {"cosell_DealValueColumn": "Est. Revenue"}}"#))
+        .bad_input(&["$.environment.cosell_DealValueColumn", "logical name"]);
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_bad_input() {
+    let file = scratch("latin1.json", b"{\"name\": \"M\xfcller\"}");
+    cosell(&["referral", "normalize", &file], None).bad_input(&["latin1.json", "UTF-8"]);
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_exits_0() {
+    for args in [
+        &["frobnicate"][..],
+        &[][..],
+        &["map"][..],
+        &["map", "to-patch", "only-one.json"][..],
+        &["map", "to-crm", "--environmnet", "x.json"][..],
+        &["referral", "normalize", "a.json", "b.json"][..],
+    ] {
+        let run = cosell(args, None);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert_eq!(run.stdout, "", "{args:?}");
+        assert!(run.stderr.contains("Usage:"), "{args:?}: {}", run.stderr);
+    }
+    let help = cosell(&["--help"], None).ok();
+    for command in ["referral", "validate", "map", "generate", "lint"] {
+        assert!(help.stdout.contains(command), "{command} missing from help");
+    }
+    let version = cosell(&["--version"], None).ok();
+    assert!(version.stdout.starts_with("cosell "));
+}
