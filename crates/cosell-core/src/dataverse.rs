@@ -95,6 +95,11 @@ pub mod lead {
     pub const STATE_OR_PROVINCE: &str = "address1_stateorprovince";
     pub const POSTAL_CODE: &str = "address1_postalcode";
     pub const COUNTRY: &str = "address1_country";
+    /// The solution adds Referral Identifier, Referral Link and the sync state to lead too, so a
+    /// referral that is not accepted yet is found again by its ID.
+    pub const REFERRAL_ID: &str = super::opportunity::REFERRAL_ID;
+    pub const REFERRAL_LINK: &str = super::opportunity::REFERRAL_LINK;
+    pub const SYNC_STATE: &str = super::opportunity::SYNC_STATE;
 }
 
 /// The `transactioncurrency` table.

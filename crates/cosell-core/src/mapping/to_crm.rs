@@ -1,23 +1,415 @@
-//! Referral → Dataverse upsert plan.
-use crate::config::Config;
-use crate::referral::Referral;
+//! Referral → Dataverse upsert plan: the writes that bring a Partner Center referral into
+//! Dynamics 365, as data a flow (or any client) executes in order.
+//!
+//! - A referral that was accepted (Active, or closed as Won/Lost) becomes an opportunity; one that
+//!   was not accepted stays a lead (Partner Center's connector behaves the same way).
+//! - The customer account is found by normalized customer name + postal code, or created.
+//! - Customer contacts come from the referral's customer team, found by email or created.
+//! - Written records get Sync with Partner Center = Yes and the sync state (eTag, fingerprint,
+//!   status), so the change the sync itself makes is recognised as an echo.
+//!
+//! Bind values reference rows of earlier steps as `{step}`: `"/accounts({account})"`.
 
-/// One Dataverse write.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+use super::fingerprint::fingerprint_referral;
+use crate::config::Config;
+use crate::dataverse::{account, contact, currency, lead, opportunity as opp, HelpNeeded, Visibility};
+use crate::name_mark;
+use crate::referral::{Member, Referral, ReferralStatus, ReferralSubstatus, ReferralType};
+use crate::snapshot::SyncState;
+use crate::wire::Amount;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// What a step does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StepAction {
+    /// Find a row with the filter; never create it (a missing row leaves the binding out).
+    Find,
+    /// Find a row with the filter (and match key); update it, or create it when none matches.
+    Upsert,
+    /// Close the opportunity as won (`WinOpportunity`).
+    WinOpportunity,
+    /// Close the opportunity as lost (`LoseOpportunity`).
+    LoseOpportunity,
+    /// Disqualify the lead (statecode 2).
+    DisqualifyLead,
+}
+
+/// One Dataverse write (or look-up).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpsertStep {
+    /// The name later steps use to refer to this step's row, as `{name}`.
+    pub name: String,
+    pub action: StepAction,
     pub entity_set: String,
-    pub body: serde_json::Map<String, serde_json::Value>,
+    /// OData `$filter` that finds the existing row.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
+    /// For accounts: the normalized `name|postal code` a found row must also match.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub match_key: Option<String>,
+    /// Columns to write (logical names; `…@odata.bind` for lookups).
+    pub body: Map<String, Value>,
+}
+
+/// Which table the referral lands in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RecordKind {
+    Opportunity,
+    Lead,
 }
 
 /// Every write, in order.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpsertPlan {
+    pub record: RecordKind,
+    /// Why nothing is written, when the configuration excludes the referral.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<String>,
     pub steps: Vec<UpsertStep>,
 }
 
 /// The writes that bring a referral into Dynamics 365.
-pub fn to_crm(_r: &Referral, _c: &Config) -> UpsertPlan {
-    UpsertPlan { steps: Vec::new() }
+pub fn to_crm(r: &Referral, config: &Config) -> UpsertPlan {
+    let record = if is_accepted(r) { RecordKind::Opportunity } else { RecordKind::Lead };
+    if config.sync_cosell_only && !is_co_sell(r) {
+        return UpsertPlan {
+            record,
+            skipped: Some("only co-sell referrals are synced (environment variable cosell_SyncCoSellOnly)".to_owned()),
+            steps: Vec::new(),
+        };
+    }
+    let mut steps = Vec::new();
+    let currency_step = currency_step(r);
+    let has_currency = currency_step.is_some();
+    steps.extend(currency_step);
+    match record {
+        RecordKind::Opportunity => {
+            let account = account_step(r, config);
+            let has_account = account.is_some();
+            steps.extend(account);
+            let contacts = contact_steps(r, has_account);
+            let has_contact = !contacts.is_empty();
+            steps.extend(contacts);
+            steps.push(opportunity_step(r, config, has_account, has_contact, has_currency));
+            steps.extend(close_opportunity_step(r));
+        }
+        RecordKind::Lead => {
+            steps.push(lead_step(r, config, has_currency));
+            steps.extend(disqualify_lead_step(r));
+        }
+    }
+    UpsertPlan { record, skipped: None, steps }
+}
+
+/// Accepted in Partner Center: active, or closed after acceptance (won or lost).
+pub fn is_accepted(r: &Referral) -> bool {
+    matches!(
+        (r.status.as_ref(), r.substatus.as_ref()),
+        (Some(ReferralStatus::Active), _)
+            | (Some(ReferralStatus::Closed), Some(ReferralSubstatus::Won | ReferralSubstatus::Lost))
+    )
+}
+
+/// A co-sell referral: shared with Microsoft, or help requested from Microsoft.
+pub fn is_co_sell(r: &Referral) -> bool {
+    r.referral_type == Some(ReferralType::Shared) || r.assistance().is_some()
+}
+
+/// A customer name reduced for matching: case, punctuation, spacing and a trailing legal form
+/// (Inc, Ltd, GmbH, …) do not count.
+pub fn normalize_name(name: &str) -> String {
+    const LEGAL_FORMS: [&str; 16] = [
+        "inc",
+        "incorporated",
+        "ltd",
+        "limited",
+        "llc",
+        "gmbh",
+        "corp",
+        "corporation",
+        "co",
+        "company",
+        "plc",
+        "sa",
+        "ag",
+        "bv",
+        "nv",
+        "pty",
+    ];
+    let lowered = name.to_lowercase();
+    let mut words: Vec<&str> = lowered.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    while words.len() > 1 && words.last().is_some_and(|w| LEGAL_FORMS.contains(w)) {
+        words.pop();
+    }
+    words.join(" ")
+}
+
+/// A postal code reduced for matching: capitals, no spaces or dashes.
+pub fn normalize_postal_code(code: &str) -> String {
+    code.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_uppercase).collect()
+}
+
+/// The account match key: normalized name and postal code.
+pub fn account_match_key(name: &str, postal_code: &str) -> String {
+    format!("{}|{}", normalize_name(name), normalize_postal_code(postal_code))
+}
+
+/// An OData string literal (single quotes doubled).
+fn odata_string(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+fn put(body: &mut Map<String, Value>, column: &str, value: Option<impl Into<Value>>) {
+    if let Some(v) = value {
+        body.insert(column.to_owned(), v.into());
+    }
+}
+
+fn text(v: Option<&String>) -> Option<String> {
+    v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
+}
+
+fn currency_step(r: &Referral) -> Option<UpsertStep> {
+    let code = text(r.details.as_ref()?.currency.as_ref())?.to_ascii_uppercase();
+    Some(UpsertStep {
+        name: "currency".to_owned(),
+        action: StepAction::Find,
+        entity_set: currency::ENTITY_SET.to_owned(),
+        filter: Some(format!("{} eq {}", currency::ISO_CODE, odata_string(&code))),
+        match_key: None,
+        body: Map::new(),
+    })
+}
+
+fn account_step(r: &Referral, config: &Config) -> Option<UpsertStep> {
+    let profile = r.customer_profile.as_ref()?;
+    let name = text(profile.name.as_ref())?;
+    let address = profile.address.as_ref();
+    let postal = address.and_then(|a| text(a.postal_code.as_ref())).unwrap_or_default();
+    let mut body = Map::new();
+    body.insert(account::NAME.to_owned(), Value::from(name.clone()));
+    if let Some(a) = address {
+        put(&mut body, account::LINE1, text(a.address_line1.as_ref()));
+        put(&mut body, account::LINE2, text(a.address_line2.as_ref()));
+        put(&mut body, account::CITY, text(a.city.as_ref()));
+        put(&mut body, account::STATE_OR_PROVINCE, text(a.state.as_ref()));
+        put(&mut body, account::POSTAL_CODE, text(a.postal_code.as_ref()));
+        put(&mut body, &config.country_code_column, text(a.country.as_ref()));
+    }
+    // Candidates share the postal code (or, without one, the name); the match key decides.
+    let filter = if postal.is_empty() {
+        format!("{} eq {}", account::NAME, odata_string(&name))
+    } else {
+        format!("{} eq {}", account::POSTAL_CODE, odata_string(&postal))
+    };
+    Some(UpsertStep {
+        name: "account".to_owned(),
+        action: StepAction::Upsert,
+        entity_set: account::ENTITY_SET.to_owned(),
+        filter: Some(filter),
+        match_key: Some(account_match_key(&name, &postal)),
+        body,
+    })
+}
+
+fn contact_steps(r: &Referral, has_account: bool) -> Vec<UpsertStep> {
+    r.customer_contacts()
+        .iter()
+        .filter_map(|m| Some((m, text(m.email.as_ref())?)))
+        .enumerate()
+        .map(|(i, (m, email))| {
+            let mut body = member_columns(m, contact::FIRST_NAME, contact::LAST_NAME, contact::PHONE);
+            body.insert(contact::EMAIL.to_owned(), Value::from(email.clone()));
+            put(&mut body, contact::JOB_TITLE, text(m.title.as_ref()));
+            if has_account {
+                body.insert(
+                    format!("{}_account@odata.bind", contact::PARENT_CUSTOMER),
+                    Value::from("/accounts({account})"),
+                );
+            }
+            UpsertStep {
+                name: if i == 0 { "contact".to_owned() } else { format!("contact{}", i + 1) },
+                action: StepAction::Upsert,
+                entity_set: contact::ENTITY_SET.to_owned(),
+                filter: Some(format!("{} eq {}", contact::EMAIL, odata_string(&email))),
+                match_key: None,
+                body,
+            }
+        })
+        .collect()
+}
+
+fn member_columns(m: &Member, first: &str, last: &str, phone: &str) -> Map<String, Value> {
+    let mut body = Map::new();
+    put(&mut body, first, text(m.first_name.as_ref()));
+    put(&mut body, last, text(m.last_name.as_ref()));
+    put(&mut body, phone, text(m.phone_number.as_ref()));
+    body
+}
+
+/// The filter that finds the record of a referral: by Referral Identifier, or by the record ID
+/// the referral carries as its external reference (a referral created from Dynamics 365).
+fn record_filter(r: &Referral, id_column: &str) -> Option<String> {
+    let by_referral = text(r.id.as_ref()).map(|id| format!("{} eq {}", opp::REFERRAL_ID, odata_string(&id)));
+    let by_external =
+        text(r.external_reference_id.as_ref()).filter(|x| is_guid(x)).map(|x| format!("{id_column} eq {x}"));
+    match (by_referral, by_external) {
+        (Some(a), Some(b)) => Some(format!("{a} or {b}")),
+        (a, b) => a.or(b),
+    }
+}
+
+fn is_guid(s: &str) -> bool {
+    let parts: Vec<_> = s.split('-').collect();
+    parts.iter().map(|p| p.len()).eq([8, 4, 4, 4, 12]) && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+/// The columns both record kinds share: deal value, close date, notes, sync state.
+fn deal_columns(
+    r: &Referral,
+    body: &mut Map<String, Value>,
+    value_column: &str,
+    close_column: &str,
+    notes_column: &str,
+) {
+    let details = r.details.as_ref();
+    let value = details.and_then(|d| d.deal_value.as_ref()).and_then(Amount::value);
+    put(body, value_column, value);
+    let close = details.and_then(|d| d.closing_date_time.as_deref()).and_then(|t| t.get(..10)).map(str::to_owned);
+    put(body, close_column, close);
+    put(body, notes_column, details.and_then(|d| d.notes.clone()));
+    // The same logical names on opportunity and lead (see `dataverse::lead`).
+    put(body, opp::REFERRAL_ID, text(r.id.as_ref()));
+    let state = SyncState {
+        e_tag: r.e_tag.clone(),
+        fingerprint: Some(fingerprint_referral(r)),
+        status: r.status.clone(),
+        substatus: r.substatus.clone(),
+    };
+    put(body, opp::SYNC_STATE, Some(state.to_json()));
+}
+
+fn opportunity_step(
+    r: &Referral,
+    config: &Config,
+    has_account: bool,
+    has_contact: bool,
+    has_currency: bool,
+) -> UpsertStep {
+    let mut body = Map::new();
+    let name = name_mark::strip(r.name.as_deref().unwrap_or("")).to_owned();
+    let name = if config.display_check_mark { name_mark::with_mark(&name, true) } else { name };
+    body.insert(opp::NAME.to_owned(), Value::from(name));
+    deal_columns(r, &mut body, &config.deal_value_column, opp::ESTIMATED_CLOSE_DATE, opp::DESCRIPTION);
+    put(&mut body, opp::REFERRAL_LINK, text(r.id.as_ref()).map(|id| config.referral_link(&id)));
+    body.insert(opp::SYNC.to_owned(), Value::Bool(true));
+    let help = r.assistance().and_then(HelpNeeded::from_code);
+    body.insert(opp::HELP.to_owned(), help.map_or(Value::Null, |h| Value::from(h.value())));
+    let shared = help.is_some()
+        || r.referral_type == Some(ReferralType::Shared)
+        || r.consent.as_ref().and_then(|c| c.consent_to_share_referral_with_microsoft_sellers) == Some(true);
+    let visibility = if shared { Visibility::Visible } else { Visibility::NotVisible };
+    body.insert(opp::VISIBILITY.to_owned(), Value::from(visibility.value()));
+    put(&mut body, opp::MICROSOFT_CRM_ID, r.tracking_info.as_ref().and_then(|t| text(t.microsoft_msx_id.as_ref())));
+    if has_account {
+        body.insert(format!("{}@odata.bind", opp::PARENT_ACCOUNT), Value::from("/accounts({account})"));
+        body.insert("customerid_account@odata.bind".to_owned(), Value::from("/accounts({account})"));
+    }
+    if has_contact {
+        body.insert(format!("{}@odata.bind", opp::PARENT_CONTACT), Value::from("/contacts({contact})"));
+    }
+    if has_currency {
+        body.insert(format!("{}@odata.bind", opp::CURRENCY), Value::from("/transactioncurrencies({currency})"));
+    }
+    UpsertStep {
+        name: "opportunity".to_owned(),
+        action: StepAction::Upsert,
+        entity_set: opp::ENTITY_SET.to_owned(),
+        filter: record_filter(r, opp::ID),
+        match_key: None,
+        body,
+    }
+}
+
+fn close_opportunity_step(r: &Referral) -> Option<UpsertStep> {
+    use crate::dataverse::OpportunityStatus as St;
+    if r.status != Some(ReferralStatus::Closed) {
+        return None;
+    }
+    let (action, status) = match r.substatus.as_ref() {
+        Some(ReferralSubstatus::Won) => (StepAction::WinOpportunity, St::Won),
+        Some(ReferralSubstatus::Lost) => (StepAction::LoseOpportunity, St::OutSold),
+        _ => (StepAction::LoseOpportunity, St::Canceled),
+    };
+    let mut body = Map::new();
+    body.insert(opp::STATUS.to_owned(), Value::from(status.value()));
+    put(&mut body, "subject", text(r.status_reason.as_ref()));
+    Some(UpsertStep {
+        name: "close".to_owned(),
+        action,
+        entity_set: opp::ENTITY_SET.to_owned(),
+        filter: None,
+        match_key: None,
+        body,
+    })
+}
+
+fn lead_step(r: &Referral, config: &Config, has_currency: bool) -> UpsertStep {
+    let first =
+        r.customer_contacts().iter().find(|m| text(m.email.as_ref()).is_some()).or(r.customer_contacts().first());
+    let mut body = first.map(|m| member_columns(m, lead::FIRST_NAME, lead::LAST_NAME, lead::PHONE)).unwrap_or_default();
+    put(&mut body, lead::EMAIL, first.and_then(|m| text(m.email.as_ref())));
+    put(
+        &mut body,
+        lead::SUBJECT,
+        Some(name_mark::strip(r.name.as_deref().unwrap_or("Partner Center referral")).to_owned()),
+    );
+    let profile = r.customer_profile.as_ref();
+    put(&mut body, lead::COMPANY_NAME, profile.and_then(|p| text(p.name.as_ref())));
+    if let Some(a) = profile.and_then(|p| p.address.as_ref()) {
+        put(&mut body, lead::LINE1, text(a.address_line1.as_ref()));
+        put(&mut body, lead::CITY, text(a.city.as_ref()));
+        put(&mut body, lead::STATE_OR_PROVINCE, text(a.state.as_ref()));
+        put(&mut body, lead::POSTAL_CODE, text(a.postal_code.as_ref()));
+        // The lead has no configurable country column: address1_country holds the ISO code.
+        put(&mut body, lead::COUNTRY, text(a.country.as_ref()));
+    }
+    deal_columns(r, &mut body, lead::ESTIMATED_AMOUNT, lead::ESTIMATED_CLOSE_DATE, lead::DESCRIPTION);
+    put(&mut body, lead::REFERRAL_LINK, text(r.id.as_ref()).map(|id| config.referral_link(&id)));
+    if has_currency {
+        body.insert(format!("{}@odata.bind", opp::CURRENCY), Value::from("/transactioncurrencies({currency})"));
+    }
+    UpsertStep {
+        name: "lead".to_owned(),
+        action: StepAction::Upsert,
+        entity_set: lead::ENTITY_SET.to_owned(),
+        filter: record_filter(r, lead::ID),
+        match_key: None,
+        body,
+    }
+}
+
+/// A declined or expired referral disqualifies its lead (6 No Longer Interested, 7 Canceled).
+fn disqualify_lead_step(r: &Referral) -> Option<UpsertStep> {
+    let status = match (r.status.as_ref(), r.substatus.as_ref()) {
+        (Some(ReferralStatus::Closed), Some(ReferralSubstatus::Declined)) => 6,
+        (Some(ReferralStatus::Closed), _) => 7,
+        _ => return None,
+    };
+    let mut body = Map::new();
+    body.insert("statecode".to_owned(), Value::from(crate::dataverse::LeadState::Disqualified.value()));
+    body.insert("statuscode".to_owned(), Value::from(status));
+    Some(UpsertStep {
+        name: "disqualify".to_owned(),
+        action: StepAction::DisqualifyLead,
+        entity_set: lead::ENTITY_SET.to_owned(),
+        filter: None,
+        match_key: None,
+        body,
+    })
 }

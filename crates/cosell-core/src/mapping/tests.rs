@@ -1,0 +1,504 @@
+//! Every mapping branch, on small snapshots and referrals.
+
+use super::*;
+use crate::config::Config;
+use crate::referral::*;
+use crate::snapshot::Snapshot;
+use serde_json::{json, Value};
+
+fn co_sell() -> Value {
+    json!({
+        "opportunity": {
+            "opportunityid": "5b4f2e8a-1c2d-4e5f-8a9b-0c1d2e3f4a5b",
+            "name": "✔ Contoso supply chain", "estimatedvalue": 50000, "estimatedclosedate": "2026-12-31",
+            "description": "Dynamics 365 rollout", "statecode": 0, "statuscode": 1,
+            "cosell_syncwithpartnercenter": true, "cosell_howcanmicrosofthelp": 100000001,
+            "cosell_referralvisibility": 100000001,
+            "transactioncurrencyid": { "isocurrencycode": "USD" },
+            "parentaccountid": { "name": "Contoso", "address1_line1": "One Microsoft Way", "address1_city": "Redmond",
+                "address1_stateorprovince": "WA", "address1_postalcode": "98052", "address1_country": "US", "numberofemployees": 42 },
+            "parentcontactid": { "firstname": "Sue", "lastname": "Smith", "emailaddress1": "sue@contoso.com", "telephone1": "1234567890" }
+        },
+        "solutions": [ { "cosell_solutionid": "SOL-34104-EBB", "cosell_name": "Contoso Cloud" }, { "cosell_name": "no id" } ]
+    })
+}
+
+fn set(mut doc: Value, pointer: &str, value: Value) -> Value {
+    let (parent, key) = pointer.rsplit_once('/').unwrap();
+    let target = doc.pointer_mut(parent).unwrap().as_object_mut().unwrap();
+    if value.is_null() {
+        target.remove(key);
+    } else {
+        target.insert(key.to_owned(), value);
+    }
+    doc
+}
+
+fn snap(doc: Value) -> Snapshot {
+    Snapshot::from_value(&doc).unwrap()
+}
+
+fn wire(r: &Referral) -> Value {
+    serde_json::to_value(r).unwrap()
+}
+
+fn private() -> Value {
+    set(
+        set(co_sell(), "/opportunity/cosell_howcanmicrosofthelp", Value::Null),
+        "/opportunity/cosell_referralvisibility",
+        json!(100000000),
+    )
+}
+
+fn partner_led() -> Value {
+    set(co_sell(), "/opportunity/cosell_howcanmicrosofthelp", Value::Null)
+}
+
+// ---- to_referral ----
+
+#[test]
+fn co_sell_is_shared_with_help_and_targets_microsoft() {
+    let s = snap(co_sell());
+    assert_eq!(deal_type(&s), DealType::CoSell);
+    let r = wire(&to_referral(&s));
+    assert_eq!(r["type"], "Shared");
+    assert_eq!(r["inviteContext"]["assistanceRequestCode"], "CustomerTechnicalArchitecture");
+    assert_eq!(r["target"], json!([{ "id": "msft", "type": "BusinessProfileLocation" }]));
+    assert_eq!(
+        r["consent"],
+        json!({ "consentToToShareInfoWithOthers": true, "consentToContact": true, "consentToShareReferralWithMicrosoftSellers": true })
+    );
+}
+
+#[test]
+fn partner_led_is_independent_and_shared_with_sellers() {
+    let s = snap(partner_led());
+    assert_eq!(deal_type(&s), DealType::PartnerLed);
+    let r = wire(&to_referral(&s));
+    assert_eq!(r["type"], "Independent");
+    assert_eq!(r["consent"]["consentToShareReferralWithMicrosoftSellers"], true);
+    assert_eq!(r["consent"]["consentToContact"], false);
+    assert!(r.get("inviteContext").is_none() && r.get("target").is_none());
+}
+
+#[test]
+fn private_is_independent_and_not_shared() {
+    let s = snap(private());
+    assert_eq!(deal_type(&s), DealType::Private);
+    let r = wire(&to_referral(&s));
+    assert_eq!(r["type"], "Independent");
+    assert_eq!(r["consent"]["consentToShareReferralWithMicrosoftSellers"], false);
+    assert_eq!(r["consent"]["consentToToShareInfoWithOthers"], false);
+}
+
+#[test]
+fn create_payload_carries_the_deal() {
+    let r = wire(&to_referral(&snap(co_sell())));
+    assert_eq!(r["name"], "Contoso supply chain", "the sync mark never reaches Partner Center");
+    assert_eq!(r["externalReferenceId"], "5b4f2e8a-1c2d-4e5f-8a9b-0c1d2e3f4a5b");
+    assert_eq!((r["status"].clone(), r["substatus"].clone()), (json!("New"), json!("Pending")));
+    assert_eq!(r["qualification"], "SalesQualified");
+    assert_eq!(r["details"]["dealValue"], json!(50000), "integral values are written as integers");
+    assert_eq!(r["details"]["currency"], "USD");
+    assert_eq!(r["details"]["closingDateTime"], "2026-12-31T00:00:00Z");
+    assert_eq!(r["details"]["notes"], "Dynamics 365 rollout");
+    assert_eq!(
+        r["details"]["requirements"]["solutions"],
+        json!([{ "id": "SOL-34104-EBB", "name": "Contoso Cloud", "type": "Name" }])
+    );
+    let c = &r["customerProfile"];
+    assert_eq!(c["name"], "Contoso");
+    assert_eq!(c["size"], "10to50employees");
+    assert_eq!(
+        c["address"],
+        json!({ "addressLine1": "One Microsoft Way", "city": "Redmond", "state": "WA", "postalCode": "98052", "country": "US" })
+    );
+    assert_eq!(
+        c["team"],
+        json!([{ "firstName": "Sue", "lastName": "Smith", "phoneNumber": "1234567890", "email": "sue@contoso.com" }])
+    );
+}
+
+#[test]
+fn deal_value_keeps_cents_and_missing_parts_stay_absent() {
+    let doc =
+        set(set(co_sell(), "/opportunity/estimatedvalue", json!(1234.5)), "/opportunity/parentaccountid", Value::Null);
+    let doc =
+        set(set(doc, "/opportunity/parentcontactid", Value::Null), "/opportunity/estimatedclosedate", Value::Null);
+    let r = wire(&to_referral(&snap(doc)));
+    assert_eq!(r["details"]["dealValue"], json!(1234.5));
+    assert!(r["customerProfile"].get("address").is_none() && r["customerProfile"].get("team").is_none());
+    assert!(r["details"].get("closingDateTime").is_none());
+}
+
+#[test]
+fn closed_opportunities_create_closed_referrals() {
+    let won = wire(&to_referral(&snap(set(co_sell(), "/opportunity/statecode", json!(1)))));
+    assert_eq!((won["status"].clone(), won["substatus"].clone()), (json!("Closed"), json!("Won")));
+    let lost = wire(&to_referral(&snap(set(co_sell(), "/opportunity/statecode", json!(2)))));
+    assert_eq!((lost["status"].clone(), lost["substatus"].clone()), (json!("Closed"), json!("Lost")));
+    assert_eq!(lost["statusReason"], "Lost in Dynamics 365");
+}
+
+#[test]
+fn employee_counts_map_to_size_bands() {
+    use super::to_referral::customer_size;
+    assert_eq!(customer_size(0), None);
+    assert_eq!(customer_size(1), Some(CustomerSize::OneTo9));
+    assert_eq!(customer_size(50), Some(CustomerSize::TenTo50));
+    assert_eq!(customer_size(51), Some(CustomerSize::FiftyOneTo250));
+    assert_eq!(customer_size(1000), Some(CustomerSize::TwoHundredFiftyOneTo1000));
+    assert_eq!(customer_size(5000), Some(CustomerSize::OneThousandOneTo5000));
+    assert_eq!(customer_size(10000), Some(CustomerSize::FiveThousandOneTo10000));
+    assert_eq!(customer_size(20000), Some(CustomerSize::TenThousandOneTo20000));
+    assert_eq!(customer_size(20001), Some(CustomerSize::MoreThan20000));
+}
+
+// ---- to_patch ----
+
+/// The referral Partner Center holds for the co-sell snapshot, as if just created and accepted.
+fn current() -> Referral {
+    let mut r = to_referral(&snap(co_sell()));
+    r.id = Some("r1".into());
+    r.e_tag = Some("\"e1\"".into());
+    r.status = Some(ReferralStatus::Active);
+    r.substatus = Some(ReferralSubstatus::Accepted);
+    r
+}
+
+fn ops(plan: &PatchPlan) -> Vec<(String, String, Value)> {
+    plan.operations
+        .iter()
+        .map(|o| (serde_json::to_value(o.op).unwrap().as_str().unwrap().to_owned(), o.path.clone(), o.value.clone()))
+        .collect()
+}
+
+#[test]
+fn nothing_differs_nothing_is_sent() {
+    let plan = to_patch(&snap(co_sell()), &current());
+    assert_eq!(plan.if_match.as_deref(), Some("\"e1\""));
+    assert_eq!(ops(&plan), vec![]);
+}
+
+#[test]
+fn changed_fields_are_replaced() {
+    let doc = set(co_sell(), "/opportunity/estimatedvalue", json!(60000.25));
+    let doc = set(doc, "/opportunity/transactioncurrencyid/isocurrencycode", json!("EUR"));
+    let doc = set(doc, "/opportunity/estimatedclosedate", json!("2027-01-15"));
+    let doc = set(doc, "/opportunity/description", json!("  New notes "));
+    let plan = to_patch(&snap(doc), &current());
+    assert_eq!(
+        ops(&plan),
+        vec![
+            ("replace".into(), "/details/dealValue".into(), json!(60000.25)),
+            ("replace".into(), "/details/currency".into(), json!("EUR")),
+            ("replace".into(), "/details/closingDateTime".into(), json!("2027-01-15T00:00:00Z")),
+            ("replace".into(), "/details/notes".into(), json!("New notes")),
+        ]
+    );
+}
+
+#[test]
+fn equal_values_in_other_forms_are_not_sent() {
+    let mut r = current();
+    let d = r.details.as_mut().unwrap();
+    d.deal_value = Some(crate::wire::Amount::Text("50000.00".into()));
+    d.currency = Some("usd".into());
+    d.closing_date_time = Some("2026-12-31T00:00:00.0000000Z".into());
+    d.notes = Some("Dynamics 365 rollout\n".into());
+    assert_eq!(ops(&to_patch(&snap(co_sell()), &r)), vec![]);
+}
+
+#[test]
+fn absent_members_are_added() {
+    let mut r = current();
+    r.details = None;
+    r.external_reference_id = None;
+    r.consent = None;
+    r.customer_profile = None;
+    let paths: Vec<_> = ops(&to_patch(&snap(co_sell()), &r)).into_iter().map(|(op, p, _)| (op, p)).collect();
+    assert_eq!(
+        paths,
+        [
+            "/externalReferenceId",
+            "/details/dealValue",
+            "/details/currency",
+            "/details/closingDateTime",
+            "/details/notes",
+            "/consent/consentToShareReferralWithMicrosoftSellers",
+            "/details/requirements/solutions",
+            "/customerProfile/team",
+        ]
+        .map(|p| ("add".to_owned(), p.to_owned()))
+    );
+}
+
+#[test]
+fn visibility_is_granted_never_withdrawn() {
+    let mut r = current();
+    r.consent.as_mut().unwrap().consent_to_share_referral_with_microsoft_sellers = Some(false);
+    let o = ops(&to_patch(&snap(partner_led()), &r));
+    assert_eq!(o, vec![("replace".into(), "/consent/consentToShareReferralWithMicrosoftSellers".into(), json!(true))]);
+    let o = ops(&to_patch(&snap(private()), &current()));
+    assert!(o.iter().all(|(_, p, _)| !p.starts_with("/consent")), "{o:?}");
+}
+
+#[test]
+fn solutions_are_replaced_when_the_set_differs_keeping_partner_center_details() {
+    let mut r = current();
+    let sols = r.details.as_mut().unwrap().requirements.as_mut().unwrap().solutions.as_mut().unwrap();
+    sols[0].extra.insert("publisherId".into(), json!("p1"));
+    let doc = set(
+        co_sell(),
+        "/solutions",
+        json!([{ "cosell_solutionid": "SOL-NEW" }, { "cosell_solutionid": "SOL-34104-EBB" }]),
+    );
+    let o = ops(&to_patch(&snap(doc), &r));
+    assert_eq!(o.len(), 1);
+    assert_eq!(o[0].1, "/details/requirements/solutions");
+    assert_eq!(o[0].2[0], json!({ "id": "SOL-NEW", "type": "Name" }));
+    assert_eq!(o[0].2[1]["publisherId"], "p1", "the existing solution object is kept whole");
+    let reordered = set(co_sell(), "/solutions", json!([{ "cosell_solutionid": "sol-34104-ebb" }]));
+    assert_eq!(ops(&to_patch(&snap(reordered), &r)), vec![]);
+}
+
+#[test]
+fn a_new_customer_contact_is_appended() {
+    let doc = set(co_sell(), "/opportunity/parentcontactid/emailaddress1", json!("joe@contoso.com"));
+    let o = ops(&to_patch(&snap(doc), &current()));
+    assert_eq!(o.len(), 1);
+    assert_eq!((o[0].0.as_str(), o[0].1.as_str()), ("add", "/customerProfile/team/-"));
+    assert_eq!(o[0].2["email"], "joe@contoso.com");
+}
+
+#[test]
+fn won_and_lost_close_the_referral() {
+    let o = ops(&to_patch(&snap(set(co_sell(), "/opportunity/statecode", json!(1))), &current()));
+    assert_eq!(
+        o,
+        vec![
+            ("replace".into(), "/status".into(), json!("Closed")),
+            ("replace".into(), "/substatus".into(), json!("Won"))
+        ]
+    );
+    let o = ops(&to_patch(&snap(set(co_sell(), "/opportunity/statecode", json!(2))), &current()));
+    assert_eq!(o.len(), 3);
+    assert_eq!(o[2], ("add".into(), "/statusReason".into(), json!("Lost in Dynamics 365")));
+}
+
+#[test]
+fn a_closed_referral_gets_nothing() {
+    let mut r = current();
+    r.status = Some(ReferralStatus::Closed);
+    r.substatus = Some(ReferralSubstatus::Won);
+    let doc = set(co_sell(), "/opportunity/estimatedvalue", json!(1));
+    assert_eq!(ops(&to_patch(&snap(doc), &r)), vec![]);
+}
+
+#[test]
+fn a_disallowed_status_change_is_not_sent() {
+    let mut r = current();
+    r.status = Some(ReferralStatus::Other("Paused".into()));
+    let o = ops(&to_patch(&snap(set(co_sell(), "/opportunity/statecode", json!(1))), &r));
+    assert!(o.iter().all(|(_, p, _)| p != "/status"), "{o:?}");
+}
+
+#[test]
+fn every_patch_uses_accepted_paths_and_ops() {
+    let doc = set(set(co_sell(), "/opportunity/statecode", json!(2)), "/opportunity/estimatedvalue", json!(7));
+    let mut r = current();
+    r.details = None;
+    r.customer_profile = None;
+    for plan in [to_patch(&snap(doc.clone()), &r), to_patch(&snap(doc), &current())] {
+        for op in &plan.operations {
+            assert!(PATCHABLE_PATHS.contains(&op.path.as_str()), "{}", op.path);
+        }
+    }
+}
+
+// ---- to_crm ----
+
+fn incoming(status: &str, substatus: &str) -> Referral {
+    let mut r = current();
+    r.id = Some("r-42".into());
+    r.external_reference_id = None;
+    r.status = Some(ReferralStatus::parse(status));
+    r.substatus = Some(ReferralSubstatus::parse(substatus));
+    r.tracking_info = Some(TrackingInfo { microsoft_msx_id: Some("7-MSX".into()), ..Default::default() });
+    r
+}
+
+fn step<'a>(plan: &'a UpsertPlan, name: &str) -> &'a UpsertStep {
+    plan.steps.iter().find(|s| s.name == name).unwrap_or_else(|| panic!("no step {name} in {plan:#?}"))
+}
+
+#[test]
+fn an_accepted_referral_becomes_an_opportunity_with_account_contact_and_currency() {
+    let plan = to_crm(&incoming("Active", "Accepted"), &Config::default());
+    assert_eq!(plan.record, RecordKind::Opportunity);
+    let names: Vec<_> = plan.steps.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["currency", "account", "contact", "opportunity"]);
+    assert_eq!(step(&plan, "currency").action, StepAction::Find);
+    assert_eq!(step(&plan, "currency").filter.as_deref(), Some("isocurrencycode eq 'USD'"));
+    let account = step(&plan, "account");
+    assert_eq!(account.filter.as_deref(), Some("address1_postalcode eq '98052'"));
+    assert_eq!(account.match_key.as_deref(), Some("contoso|98052"));
+    assert_eq!(account.body["address1_country"], "US");
+    let contact = step(&plan, "contact");
+    assert_eq!(contact.filter.as_deref(), Some("emailaddress1 eq 'sue@contoso.com'"));
+    assert_eq!(contact.body["parentcustomerid_account@odata.bind"], "/accounts({account})");
+    let o = &step(&plan, "opportunity").body;
+    assert_eq!(o["name"], "✔ Contoso supply chain");
+    assert_eq!(o["estimatedvalue"], json!(50000.0));
+    assert_eq!(o["estimatedclosedate"], "2026-12-31");
+    assert_eq!(o["cosell_syncwithpartnercenter"], true);
+    assert_eq!(o["cosell_referralidentifier"], "r-42");
+    assert_eq!(o["cosell_howcanmicrosofthelp"], 100000001);
+    assert_eq!(o["cosell_referralvisibility"], 100000001);
+    assert_eq!(o["cosell_microsoftcrmidentifier"], "7-MSX");
+    assert_eq!(o["parentcontactid@odata.bind"], "/contacts({contact})");
+    assert_eq!(o["transactioncurrencyid@odata.bind"], "/transactioncurrencies({currency})");
+    assert!(o["cosell_referrallink"].as_str().unwrap().ends_with("r-42"));
+    assert_eq!(step(&plan, "opportunity").filter.as_deref(), Some("cosell_referralidentifier eq 'r-42'"));
+}
+
+#[test]
+fn the_sync_state_recognises_the_sync_s_own_write() {
+    let r = incoming("Active", "Accepted");
+    let plan = to_crm(&r, &Config::default());
+    let state =
+        crate::snapshot::SyncState::parse(step(&plan, "opportunity").body["cosell_syncstate"].as_str().unwrap(), "$")
+            .unwrap();
+    assert_eq!(state.fingerprint, Some(fingerprint_referral(&r)));
+    assert_eq!(state.e_tag.as_deref(), Some("\"e1\""));
+    assert_eq!(state.status, Some(ReferralStatus::Active));
+}
+
+#[test]
+fn a_referral_created_from_dynamics_is_found_by_its_opportunity_id() {
+    let mut r = incoming("Active", "Accepted");
+    r.external_reference_id = Some("5b4f2e8a-1c2d-4e5f-8a9b-0c1d2e3f4a5b".into());
+    let plan = to_crm(&r, &Config::default());
+    assert_eq!(
+        step(&plan, "opportunity").filter.as_deref(),
+        Some("cosell_referralidentifier eq 'r-42' or opportunityid eq 5b4f2e8a-1c2d-4e5f-8a9b-0c1d2e3f4a5b")
+    );
+}
+
+#[test]
+fn a_referral_not_accepted_stays_a_lead() {
+    let plan = to_crm(&incoming("New", "Pending"), &Config::default());
+    assert_eq!(plan.record, RecordKind::Lead);
+    let names: Vec<_> = plan.steps.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["currency", "lead"]);
+    let lead = &step(&plan, "lead").body;
+    assert_eq!(lead["subject"], "Contoso supply chain");
+    assert_eq!(lead["companyname"], "Contoso");
+    assert_eq!(lead["emailaddress1"], "sue@contoso.com");
+    assert_eq!(lead["estimatedamount"], json!(50000.0));
+    assert_eq!(lead["cosell_referralidentifier"], "r-42");
+}
+
+#[test]
+fn declined_and_expired_referrals_disqualify_the_lead() {
+    for (sub, code) in [("Declined", 6), ("Expired", 7)] {
+        let plan = to_crm(&incoming("Closed", sub), &Config::default());
+        assert_eq!(plan.record, RecordKind::Lead);
+        let d = step(&plan, "disqualify");
+        assert_eq!(d.action, StepAction::DisqualifyLead);
+        assert_eq!(d.body["statuscode"], code);
+    }
+}
+
+#[test]
+fn won_and_lost_referrals_close_the_opportunity() {
+    let plan = to_crm(&incoming("Closed", "Won"), &Config::default());
+    assert_eq!(step(&plan, "close").action, StepAction::WinOpportunity);
+    assert_eq!(step(&plan, "close").body["statuscode"], 3);
+    let plan = to_crm(&incoming("Closed", "Lost"), &Config::default());
+    assert_eq!(step(&plan, "close").action, StepAction::LoseOpportunity);
+    assert_eq!(step(&plan, "close").body["statuscode"], 5);
+}
+
+#[test]
+fn configuration_changes_the_plan() {
+    let config = Config {
+        display_check_mark: false,
+        deal_value_column: "new_dealvalue".into(),
+        country_code_column: "new_iso".into(),
+        ..Config::default()
+    };
+    let plan = to_crm(&incoming("Active", "Accepted"), &config);
+    let o = &step(&plan, "opportunity").body;
+    assert_eq!(o["name"], "Contoso supply chain");
+    assert_eq!(o["new_dealvalue"], json!(50000.0));
+    assert!(o.get("estimatedvalue").is_none());
+    assert_eq!(step(&plan, "account").body["new_iso"], "US");
+}
+
+#[test]
+fn co_sell_only_skips_other_referrals() {
+    let config = Config { sync_cosell_only: true, ..Config::default() };
+    let mut r = incoming("Active", "Accepted");
+    assert!(to_crm(&r, &config).skipped.is_none(), "a co-sell referral is synced");
+    r.referral_type = Some(ReferralType::Independent);
+    r.invite_context = None;
+    let plan = to_crm(&r, &config);
+    assert!(plan.skipped.is_some() && plan.steps.is_empty());
+}
+
+#[test]
+fn an_empty_referral_still_plans_a_lead() {
+    let plan = to_crm(&Referral::default(), &Config::default());
+    assert_eq!(plan.record, RecordKind::Lead);
+    assert_eq!(plan.steps.len(), 1);
+    assert_eq!(step(&plan, "lead").filter, None);
+}
+
+#[test]
+fn account_names_and_postal_codes_are_normalized() {
+    assert_eq!(account_match_key("Contoso Customer, Inc.", "98 052"), account_match_key("contoso  customer", "98052"));
+    assert_eq!(normalize_name("Fabrikam GmbH & Co"), "fabrikam");
+    assert_eq!(normalize_name("Tailspin Toys (UK) Limited"), "tailspin toys uk");
+    assert_eq!(normalize_name("Inc"), "inc", "a name is never reduced to nothing");
+    assert_eq!(normalize_postal_code("sw1a-1aa"), "SW1A1AA");
+    assert_ne!(account_match_key("Contoso", "98052"), account_match_key("Contoso", "98053"));
+}
+
+#[test]
+fn odata_literals_escape_quotes() {
+    let mut r = incoming("Active", "Accepted");
+    r.customer_profile.as_mut().unwrap().address.as_mut().unwrap().postal_code = None;
+    r.customer_profile.as_mut().unwrap().name = Some("O'Brien Ltd".into());
+    let plan = to_crm(&r, &Config::default());
+    assert_eq!(step(&plan, "account").filter.as_deref(), Some("name eq 'O''Brien Ltd'"));
+}
+
+// ---- fingerprint ----
+
+#[test]
+fn a_referral_made_from_an_opportunity_has_its_fingerprint() {
+    for doc in [co_sell(), partner_led(), private(), set(co_sell(), "/opportunity/statecode", json!(1))] {
+        let s = snap(doc);
+        assert_eq!(fingerprint_snapshot(&s), fingerprint_referral(&to_referral(&s)));
+    }
+}
+
+#[test]
+fn the_fingerprint_ignores_marks_and_form_but_not_values() {
+    let base = fingerprint_snapshot(&snap(co_sell()));
+    assert_eq!(base.len(), 16);
+    assert_eq!(fingerprint_snapshot(&snap(set(co_sell(), "/opportunity/name", json!("Contoso supply chain ✖")))), base);
+    assert_eq!(fingerprint_snapshot(&snap(set(co_sell(), "/opportunity/estimatedvalue", json!(50000.001)))), base);
+    for (pointer, value) in [
+        ("/opportunity/estimatedvalue", json!(50001)),
+        ("/opportunity/name", json!("Other")),
+        ("/opportunity/description", json!("x")),
+        ("/opportunity/estimatedclosedate", json!("2027-01-01")),
+        ("/opportunity/cosell_howcanmicrosofthelp", json!(100000002)),
+        ("/opportunity/statecode", json!(2)),
+        ("/solutions", json!([])),
+    ] {
+        assert_ne!(fingerprint_snapshot(&snap(set(co_sell(), pointer, value))), base, "{pointer}");
+    }
+}
