@@ -1,0 +1,204 @@
+//! Microsoft's published connector JSON schemas, with their known staleness patched.
+//!
+//! The schemas are dated 2020 and reject things the live platform accepts (vendor README):
+//! newer `x-ms-*` extensions, `redirectMode: GlobalPerConnector`, `enableOnbehalfOfLogin`,
+//! `connectionParameterSets`, `scriptOperations`, settings `script`. [`overlay`] relaxes exactly
+//! those, so a schema finding is an error the platform would also raise.
+
+use crate::finding::{Finding, Severity};
+use crate::load::{parse_json, Connector, InputError, API_DEFINITION, API_PROPERTIES};
+use serde_json::{json, Value};
+use std::path::Path;
+
+/// The settings file paconn and `pac connector` read.
+pub const SETTINGS: &str = "settings.json";
+
+/// `x-ms-*` extensions newer than the swagger schema that certified connectors use.
+const NEWER_EXTENSIONS: &str = "openai-data|openai-manifest|keywords|editor";
+
+/// The three compiled schemas.
+pub struct VendoredSchemas {
+    swagger: jsonschema::Validator,
+    api_properties: jsonschema::Validator,
+    settings: jsonschema::Validator,
+}
+
+impl VendoredSchemas {
+    /// Loads and compiles the schemas from `dir` (`shared/vendor/powerplatform-schemas`).
+    pub fn load(dir: &Path) -> Result<Self, InputError> {
+        let read = |name: &str| -> Result<Value, InputError> {
+            let path = dir.join(name);
+            let text = std::fs::read_to_string(&path).map_err(|e| InputError {
+                file: path.clone(),
+                location: None,
+                message: format!("cannot read: {e}"),
+            })?;
+            parse_json(&path, &strip_line_comments(&text))
+        };
+        let compile = |name: &str, draft: jsonschema::Draft, mut schema: Value| {
+            overlay(name, &mut schema);
+            jsonschema::options().with_draft(draft).build(&schema).map_err(|e| InputError {
+                file: dir.join(name),
+                location: None,
+                message: format!("cannot compile the schema: {e}"),
+            })
+        };
+        let swagger_name = "apiDefinition.swagger.schema.json";
+        let properties_name = "paconn-apiProperties.schema.json";
+        let settings_name = "paconn-settings.schema.json";
+        Ok(VendoredSchemas {
+            swagger: compile(swagger_name, jsonschema::Draft::Draft4, read(swagger_name)?)?,
+            api_properties: compile(properties_name, jsonschema::Draft::Draft7, read(properties_name)?)?,
+            settings: compile(settings_name, jsonschema::Draft::Draft7, read(settings_name)?)?,
+        })
+    }
+
+    /// Schema findings for the connector's files (settings.json only when present).
+    pub fn validate(&self, connector: &Connector) -> Vec<Finding> {
+        let mut out = findings(&self.swagger, &connector.api_definition, API_DEFINITION);
+        if let Some(props) = &connector.api_properties {
+            out.extend(findings(&self.api_properties, props, API_PROPERTIES));
+        }
+        let settings_path = connector.dir.join(SETTINGS);
+        if let Ok(settings) = crate::load::read_json(&settings_path) {
+            out.extend(findings(&self.settings, &settings, SETTINGS));
+        }
+        out
+    }
+
+    /// Validates one document against the swagger schema (for generator tests).
+    pub fn swagger_errors(&self, doc: &Value) -> Vec<Finding> {
+        findings(&self.swagger, doc, API_DEFINITION)
+    }
+}
+
+fn findings(validator: &jsonschema::Validator, doc: &Value, file: &'static str) -> Vec<Finding> {
+    validator
+        .iter_errors(doc)
+        .map(|e| Finding {
+            rule: "SchemaViolation",
+            severity: Severity::Error,
+            file,
+            pointer: e.instance_path().to_string(),
+            message: format!("{e} (Microsoft's published schema)"),
+        })
+        .collect()
+}
+
+/// Removes `//` comments outside strings (two of the files are JSONC).
+pub fn strip_line_comments(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    let (mut in_string, mut escaped) = (false, false);
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+        } else if c == '/' && chars.peek() == Some(&'/') {
+            for rest in chars.by_ref() {
+                if rest == '\n' {
+                    out.push('\n');
+                    break;
+                }
+            }
+        } else {
+            if c == '"' {
+                in_string = true;
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Relaxes the documented stale parts of the schemas (see the module docs).
+pub fn overlay(name: &str, schema: &mut Value) {
+    encode_refs(schema);
+    match name {
+        "apiDefinition.swagger.schema.json" => allow_newer_extensions(schema),
+        "paconn-apiProperties.schema.json" => {
+            if let Some(Value::Array(modes)) =
+                schema.pointer_mut("/definitions/oAuthSettings/properties/redirectMode/enum")
+            {
+                modes.push(json!("GlobalPerConnector"));
+            }
+            if let Some(Value::Array(variants)) = schema.pointer_mut("/definitions/oAuthSettings/oneOf") {
+                for variant in variants {
+                    let provider = variant.pointer("/properties/identityProvider/enum/0").cloned();
+                    let extra = match provider.as_ref().and_then(Value::as_str) {
+                        Some("aad") => "enableOnbehalfOfLogin",
+                        // Certified first-party connectors (ACS SMS Events) send a tenant and no `properties`.
+                        Some("aadcertificate") => {
+                            if let Some(Value::Array(required)) = variant.pointer_mut("/required") {
+                                required.retain(|r| r != "properties");
+                            }
+                            "tenantId"
+                        }
+                        _ => continue,
+                    };
+                    if let Some(Value::Object(custom)) = variant.pointer_mut("/properties/customParameters/properties")
+                    {
+                        custom.insert(extra.into(), json!({}));
+                    }
+                }
+            }
+            if let Some(Value::Object(props)) = schema.pointer_mut("/properties/properties/properties") {
+                props.insert("connectionParameterSets".into(), json!({ "type": "object" }));
+                props.insert("scriptOperations".into(), json!({ "type": "array", "items": { "type": "string" } }));
+            }
+        }
+        "paconn-settings.schema.json" => {
+            if let Some(Value::Object(props)) = schema.pointer_mut("/properties") {
+                props.insert("script".into(), json!({ "type": "string" }));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Definition names such as `x-ms-api-annotation<info>` are not valid URI fragments:
+/// percent-encode them in every `$ref` (the validator decodes fragments when resolving).
+fn encode_refs(schema: &mut Value) {
+    match schema {
+        Value::Object(map) => {
+            if let Some(Value::String(r)) = map.get_mut("$ref") {
+                *r = r.replace('<', "%3C").replace('>', "%3E");
+            }
+            map.values_mut().for_each(encode_refs);
+        }
+        Value::Array(items) => items.iter_mut().for_each(encode_refs),
+        _ => {}
+    }
+}
+
+/// Every `"^x-(?!ms-)"` pattern also admits the newer extensions.
+fn allow_newer_extensions(schema: &mut Value) {
+    match schema {
+        Value::Object(map) => {
+            if let Some(Value::Object(patterns)) = map.get_mut("patternProperties") {
+                if let Some(open) = patterns.remove("^x-(?!ms-)") {
+                    patterns.insert(format!("^x-(?!ms-)|^x-ms-({NEWER_EXTENSIONS})$"), open);
+                }
+            }
+            map.values_mut().for_each(allow_newer_extensions);
+        }
+        Value::Array(items) => items.iter_mut().for_each(allow_newer_extensions),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn strips_comments_but_not_urls_in_strings() {
+        let text = "{\"a\": \"http://x\", // note\n\"b\": 1}";
+        let parsed: serde_json::Value = serde_json::from_str(&super::strip_line_comments(text)).unwrap();
+        assert_eq!(parsed["a"], "http://x");
+        assert_eq!(parsed["b"], 1);
+    }
+}
