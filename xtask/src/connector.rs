@@ -1,18 +1,70 @@
 //! Connector and OpenAPI tasks (issue 4): golden files, lint, dist copy.
 
 use crate::util;
+use std::path::Path;
+
+const CONNECTORS: [&str; 2] = ["partner-center-referrals", "partner-center-events"];
 
 /// Copies the generated connector packages into `dist/connector/`.
 pub fn dist() -> util::Result {
+    let root = util::root();
+    for name in CONNECTORS {
+        let from = root.join("connector").join(name);
+        let to = root.join("dist/connector").join(name);
+        std::fs::create_dir_all(&to).map_err(|e| format!("create {}: {e}", to.display()))?;
+        let entries = std::fs::read_dir(&from).map_err(|e| format!("read {}: {e}", from.display()))?;
+        for entry in entries {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            if let Some(file) = path.file_name() {
+                std::fs::copy(&path, to.join(file)).map_err(|e| format!("copy {}: {e}", path.display()))?;
+            }
+        }
+        println!("dist/connector/{name}");
+    }
     Ok(())
 }
 
-/// Checks the generated files are up to date and lint clean.
+/// Checks the generated files are up to date and both connectors lint clean (errors and warnings).
 pub fn test() -> util::Result {
+    cosell(&["generate", "--check"])?;
+    let schemas = util::root().join("../shared/vendor/powerplatform-schemas");
+    if !schemas.is_dir() {
+        println!("notice: {} is absent; linting without Microsoft's schemas", schemas.display());
+    }
+    for name in CONNECTORS {
+        let dir = Path::new("connector").join(name);
+        let output = cosell_output(&["lint", &dir.to_string_lossy()])?;
+        if !output.trim_end().ends_with("0 error(s), 0 warning(s)") {
+            return Err(format!("connector/{name} is not lint clean:\n{output}"));
+        }
+        println!("connector/{name}: lint clean");
+    }
     Ok(())
 }
 
 /// Regenerates `openapi/` and `connector/`.
 pub fn bless() -> util::Result {
-    Err("the connector generator is not built yet".into())
+    cosell(&["generate"])
+}
+
+fn cosell(args: &[&str]) -> util::Result {
+    let mut full = vec!["run", "--quiet", "--locked", "-p", "cosell-cli", "--"];
+    full.extend_from_slice(args);
+    util::cargo(&full)
+}
+
+fn cosell_output(args: &[&str]) -> util::Result<String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut full = vec!["run", "--quiet", "--locked", "-p", "cosell-cli", "--"];
+    full.extend_from_slice(args);
+    let output = std::process::Command::new(cargo)
+        .args(&full)
+        .current_dir(util::root())
+        .output()
+        .map_err(|e| format!("cannot run cosell: {e}"))?;
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    if !output.status.success() {
+        return Err(format!("cosell {} failed:\n{text}{}", args.join(" "), String::from_utf8_lossy(&output.stderr)));
+    }
+    Ok(text)
 }
