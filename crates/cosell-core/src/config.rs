@@ -68,6 +68,8 @@ impl Config {
             push_key(&mut at, key);
             let text = match value {
                 Value::Null => continue,
+                // Dataverse gives an unset current value as an empty string: the default applies.
+                Value::String(s) if s.trim().is_empty() => continue,
                 Value::String(s) => s.trim(),
                 other => {
                     return Err(InputError::new(
@@ -76,7 +78,9 @@ impl Config {
                     ))
                 }
             };
-            match key.as_str() {
+            // Schema names are matched without regard to case, as Dataverse does.
+            let known = vars::ALL.iter().find(|v| v.eq_ignore_ascii_case(key)).copied();
+            match known.unwrap_or(key.as_str()) {
                 vars::DISPLAY_CHECK_MARK => config.display_check_mark = parse_yes_no(text, &at)?,
                 vars::SYNC_COSELL_ONLY => config.sync_cosell_only = parse_yes_no(text, &at)?,
                 vars::DEAL_VALUE_COLUMN => config.deal_value_column = parse_column(text, &at)?,
@@ -165,8 +169,14 @@ mod tests {
     }
 
     #[test]
-    fn null_takes_the_default() {
+    fn null_and_empty_take_the_default() {
         assert!(env(json!({ "cosell_DisplayCheckMark": null })).unwrap().display_check_mark);
+        assert!(env(json!({ "cosell_DisplayCheckMark": " " })).unwrap().display_check_mark);
+    }
+
+    #[test]
+    fn names_match_without_case() {
+        assert!(!env(json!({ "COSELL_displaycheckmark": "no" })).unwrap().display_check_mark);
     }
 
     #[test]

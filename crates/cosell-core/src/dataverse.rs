@@ -100,6 +100,7 @@ pub mod lead {
     pub const REFERRAL_ID: &str = super::opportunity::REFERRAL_ID;
     pub const REFERRAL_LINK: &str = super::opportunity::REFERRAL_LINK;
     pub const SYNC_STATE: &str = super::opportunity::SYNC_STATE;
+    pub const SYNC: &str = super::opportunity::SYNC;
 }
 
 /// The `transactioncurrency` table.

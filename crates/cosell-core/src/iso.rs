@@ -468,6 +468,16 @@ pub fn is_currency(code: &str) -> bool {
     currency_name(code).is_some()
 }
 
+/// ISO 4217 codes that are not money a deal is priced in: precious metals, bond-market units,
+/// special drawing rights, the testing code and "no currency".
+const NON_MONETARY: [&str; 13] =
+    ["XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT", "XSU", "XTS", "XUA", "XXX"];
+
+/// Whether `code` is an ISO 4217 currency a deal can be valued in.
+pub fn is_deal_currency(code: &str) -> bool {
+    is_currency(code) && !NON_MONETARY.contains(&code)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -495,6 +505,12 @@ mod tests {
         }
         for c in ["EUO", "usd", "US", "DOLLAR", "XXY"] {
             assert!(!is_currency(c), "{c}");
+        }
+        for c in ["USD", "XOF", "XAF", "XPF", "XCD"] {
+            assert!(is_deal_currency(c), "{c}");
+        }
+        for c in ["XAU", "XTS", "XXX", "XDR"] {
+            assert!(is_currency(c) && !is_deal_currency(c), "{c}");
         }
         assert_eq!(country_code_for_name("united states"), Some("US"));
     }

@@ -24,6 +24,16 @@ pub fn with_mark(name: &str, synced_ok: bool) -> String {
     format!("{mark} {}", strip(name))
 }
 
+/// The name after a sync, honouring the `cosell_DisplayCheckMark` environment variable: marked
+/// when it is Yes, bare (any old mark removed) when it is No.
+pub fn decorate(name: &str, synced_ok: bool, display_check_mark: bool) -> String {
+    if display_check_mark {
+        with_mark(name, synced_ok)
+    } else {
+        strip(name).to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -41,5 +51,12 @@ mod tests {
         assert_eq!(with_mark("✖ Deal", true), "✔ Deal");
         assert_eq!(with_mark("Deal", false), "✖ Deal");
         assert_eq!(with_mark(&with_mark("Deal", true), true), "✔ Deal");
+    }
+
+    #[test]
+    fn decoration_honours_the_environment_variable() {
+        assert_eq!(decorate("✔ Deal", false, true), "✖ Deal");
+        assert_eq!(decorate("✔ Deal", true, false), "Deal");
+        assert_eq!(decorate(&decorate("Deal", true, true), true, true), "✔ Deal", "idempotent");
     }
 }

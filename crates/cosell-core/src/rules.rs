@@ -174,6 +174,10 @@ fn customer(o: &Opportunity, country_column: &str, out: &mut Findings) {
         );
         return;
     };
+    if !account.loaded {
+        // Only the lookup is known; the account's columns are checked once it is loaded.
+        return;
+    }
     if blank(&account.name) {
         out.error(
             RuleId::CustomerNameRequired,
@@ -211,7 +215,13 @@ fn customer(o: &Opportunity, country_column: &str, out: &mut Findings) {
 
 fn currency(o: &Opportunity, out: &mut Findings) {
     match o.currency.as_deref().map(str::trim) {
-        Some(code) if iso::is_currency(code) => {}
+        Some(code) if iso::is_deal_currency(code) => {}
+        Some(code) if iso::is_currency(code) => out.error(
+            RuleId::CurrencyIso,
+            opp::CURRENCY,
+            format!("The currency code {code:?} is not money a deal can be valued in (a metal, fund or test code)."),
+            "Pick the currency the customer pays in.",
+        ),
         Some(code) => out.error(
             RuleId::CurrencyIso,
             opp::CURRENCY,
@@ -270,6 +280,9 @@ fn contact(o: &Opportunity, out: &mut Findings) {
         }
         return;
     };
+    if !c.loaded {
+        return;
+    }
     let mut missing = Vec::new();
     if blank(&c.first_name) {
         missing.push("first name");
@@ -353,8 +366,13 @@ fn visibility(s: &Snapshot, out: &mut Findings) {
     }
 }
 
+/// Edits are known only against the stored values (`original`); a new record (no ID yet) must
+/// leave the columns empty. A stored record given without `original` cannot show an edit.
 fn read_only(s: &Snapshot, out: &mut Findings) {
     let now = &s.opportunity;
+    if s.original.is_none() && now.id.is_some() {
+        return;
+    }
     for column in opp::READ_ONLY {
         let before = s.original.as_ref().and_then(|p| p.read_only_value(column));
         let after = now.read_only_value(column);
@@ -393,7 +411,13 @@ pub fn referral_status_for(
 ) -> (ReferralStatus, ReferralSubstatus) {
     match state {
         OpportunityState::Won => (ReferralStatus::Closed, ReferralSubstatus::Won),
-        OpportunityState::Lost => (ReferralStatus::Closed, ReferralSubstatus::Lost),
+        OpportunityState::Lost => match current {
+            // Declined, expired or lost in Partner Center is the same outcome as lost here.
+            Some((ReferralStatus::Closed, sub)) if *sub != ReferralSubstatus::Won => {
+                (ReferralStatus::Closed, sub.clone())
+            }
+            _ => (ReferralStatus::Closed, ReferralSubstatus::Lost),
+        },
         OpportunityState::Open => match current {
             Some((s @ (ReferralStatus::New | ReferralStatus::Active), sub)) => (s.clone(), sub.clone()),
             // An open opportunity of a closed referral would re-open it: Active is what that asks for.
@@ -402,16 +426,17 @@ pub fn referral_status_for(
     }
 }
 
+/// Checked only when the seller changed the state (against `original`), and only for an
+/// opportunity linked to a referral.
 fn state_transition(s: &Snapshot, out: &mut Findings) {
     let o = &s.opportunity;
-    let Some(state) = o.state else { return };
+    let (Some(state), Some(original)) = (o.state, s.original.as_ref()) else { return };
+    if original.state == Some(state) || (o.referral_id.is_none() && o.sync_state.is_none()) {
+        return;
+    }
     // Where the referral is: what the last sync saw, else what the stored opportunity stood for.
     let synced = o.sync_state.as_ref().and_then(|st| st.status.clone().zip(st.substatus.clone()));
-    let from = synced.or_else(|| {
-        let original = s.original.as_ref()?;
-        Some(referral_status_for(original.state?, None))
-    });
-    let Some(from) = from else { return };
+    let Some(from) = synced.or_else(|| Some(referral_status_for(original.state?, None))) else { return };
     let to = referral_status_for(state, Some((&from.0, &from.1)));
     if let Err(e) = status::check_transition((&from.0, &from.1), (&to.0, &to.1)) {
         out.error(
@@ -636,6 +661,11 @@ mod tests {
 
     #[test]
     fn read_only_columns_are_not_edited() {
+        let new_record =
+            with(with(good(), "/opportunity/opportunityid", Value::Null), "/opportunity/cosell_audit", json!("x"));
+        only(new_record, RuleId::ReadOnlyColumn, "cosell_audit");
+        let stored_without_original = with(good(), "/opportunity/cosell_audit", json!("x"));
+        assert_eq!(run(stored_without_original), vec![], "no stored values, no known edit");
         let doc = with(good(), "/original", json!({ "cosell_referralidentifier": "r1", "cosell_audit": "ok" }));
         let doc = with(doc, "/opportunity/cosell_referralidentifier", json!("r1"));
         let doc = with(doc, "/opportunity/cosell_audit", json!("ok"));
@@ -647,12 +677,12 @@ mod tests {
         );
         only(with(doc, "/opportunity/cosell_audit", Value::Null), RuleId::ReadOnlyColumn, "cosell_audit");
         only(
-            with(good(), "/opportunity/cosell_referrallink", json!("https://x")),
+            with(with(good(), "/original", json!({})), "/opportunity/cosell_referrallink", json!("https://x")),
             RuleId::ReadOnlyColumn,
             "cosell_referrallink",
         );
         only(
-            with(good(), "/opportunity/cosell_microsoftcrmidentifier", json!("7-ABC")),
+            with(with(good(), "/original", json!({})), "/opportunity/cosell_microsoftcrmidentifier", json!("7-ABC")),
             RuleId::ReadOnlyColumn,
             "cosell_microsoftcrmidentifier",
         );
@@ -671,26 +701,65 @@ mod tests {
         assert!(!has_errors(&run(with(good(), "/opportunity/cosell_products", json!("SOL-1")))));
     }
 
+    /// An opportunity linked to referral r1, stored with `original` columns.
+    fn linked(original: Value) -> Value {
+        let mut original = original;
+        original["cosell_referralidentifier"] = json!("r1");
+        with(with(good(), "/opportunity/cosell_referralidentifier", json!("r1")), "/original", original)
+    }
+
     #[test]
     fn state_changes_follow_the_referral_status_machine() {
-        let won = with(with(good(), "/opportunity/statecode", json!(1)), "/opportunity/statuscode", json!(3));
-        let synced_active = "{\"status\":\"Active\",\"substatus\":\"Accepted\"}";
+        let won = |doc: Value| with(with(doc, "/opportunity/statecode", json!(1)), "/opportunity/statuscode", json!(3));
+        let active = json!("{\"status\":\"Active\",\"substatus\":\"Accepted\"}");
+        let declined = json!("{\"status\":\"Closed\",\"substatus\":\"Declined\"}");
+        let open = json!({ "statecode": 0 });
         assert_eq!(
-            run(with(won.clone(), "/opportunity/cosell_syncstate", json!(synced_active))),
+            run(with(won(linked(open.clone())), "/opportunity/cosell_syncstate", active)),
             vec![],
             "Active -> Closed/Won"
         );
-        let reopened = with(good(), "/original", json!({ "statecode": 1, "statuscode": 3 }));
-        let f = only(reopened, RuleId::StateTransition, "statecode");
+
+        let f = only(linked(json!({ "statecode": 1, "statuscode": 3 })), RuleId::StateTransition, "statecode");
         assert!(f.message.contains("closed"), "{}", f.message);
-        let closed_in_pc =
-            with(good(), "/opportunity/cosell_syncstate", json!("{\"status\":\"Closed\",\"substatus\":\"Declined\"}"));
-        only(closed_in_pc, RuleId::StateTransition, "statecode");
-        let lost_after_won =
-            with(with(won, "/opportunity/statecode", json!(2)), "/original", json!({ "statecode": 1 }));
+
+        let won_after_declined = with(won(linked(open.clone())), "/opportunity/cosell_syncstate", declined.clone());
+        only(won_after_declined, RuleId::StateTransition, "statecode");
+
+        let lost_after_won = with(linked(json!({ "statecode": 1 })), "/opportunity/statecode", json!(2));
         only(lost_after_won, RuleId::StateTransition, "statecode");
-        let open_to_open = with(good(), "/original", json!({ "statecode": 0 }));
-        assert_eq!(run(open_to_open), vec![]);
+    }
+
+    #[test]
+    fn unchanged_or_consistent_states_pass() {
+        let declined = json!("{\"status\":\"Closed\",\"substatus\":\"Declined\"}");
+        let edit_only = with(linked(json!({ "statecode": 0 })), "/opportunity/cosell_syncstate", declined.clone());
+        assert_eq!(run(edit_only.clone()), vec![], "the seller did not change the state");
+        let lost_after_declined = with(edit_only, "/opportunity/statecode", json!(2));
+        assert_eq!(run(lost_after_declined), vec![], "lost here is the same outcome as declined there");
+        let never_synced = with(good(), "/original", json!({ "statecode": 1 }));
+        assert_eq!(run(never_synced), vec![], "no referral, no status machine");
+        let no_original = with(good(), "/opportunity/cosell_syncstate", declined);
+        assert_eq!(run(no_original), vec![], "without the stored values no change is known");
+    }
+
+    #[test]
+    fn unloaded_lookups_wait_for_their_rows() {
+        let doc = with(good(), "/opportunity/parentaccountid", Value::Null);
+        let doc = with(doc, "/opportunity/_parentaccountid_value", json!("a1"));
+        let doc = with(doc, "/opportunity/parentcontactid", Value::Null);
+        let doc = with(doc, "/opportunity/_parentcontactid_value", json!("c1"));
+        assert_eq!(run(doc), vec![]);
+    }
+
+    #[test]
+    fn non_monetary_currencies_are_refused() {
+        let f = only(
+            with(good(), "/opportunity/transactioncurrencyid/isocurrencycode", json!("XAU")),
+            RuleId::CurrencyIso,
+            "transactioncurrencyid",
+        );
+        assert!(f.message.contains("metal"));
     }
 
     #[test]

@@ -75,6 +75,9 @@ pub struct Opportunity {
 /// The customer account.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Account {
+    /// Whether the row's columns were loaded (false: only the lookup ID is known, so the rules
+    /// that read the account's columns wait until it is loaded).
+    pub loaded: bool,
     pub id: Option<String>,
     pub name: Option<String>,
     pub line1: Option<String>,
@@ -90,6 +93,8 @@ pub struct Account {
 /// The customer contact.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Contact {
+    /// Whether the row's columns were loaded (false: only the lookup ID is known).
+    pub loaded: bool,
     pub id: Option<String>,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
@@ -212,6 +217,7 @@ impl Opportunity {
 impl Account {
     fn read(o: &Obj, config: &Config) -> Result<Account, InputError> {
         Ok(Account {
+            loaded: true,
             id: o.string(account::ID)?,
             name: o.string(account::NAME)?,
             line1: o.string(account::LINE1)?,
@@ -228,6 +234,7 @@ impl Account {
 impl Contact {
     fn read(o: &Obj) -> Result<Contact, InputError> {
         Ok(Contact {
+            loaded: true,
             id: o.string(contact::ID)?,
             first_name: o.string(contact::FIRST_NAME)?,
             last_name: o.string(contact::LAST_NAME)?,
@@ -260,12 +267,15 @@ impl SyncState {
     pub fn parse(text: &str, at: &str) -> Result<SyncState, InputError> {
         let value: Value = serde_json::from_str(text)
             .map_err(|e| InputError::new(at, format!("the sync state is not valid JSON: {e}")))?;
-        let o = Obj::new(&value, format!("{at}(json)"))?;
+        let inside =
+            |e: InputError| InputError::new(at, format!("in the sync state's JSON text at {}: {}", e.path, e.message));
+        let o = Obj::new(&value, "$".to_owned()).map_err(inside)?;
+        let text = |key: &str| o.string(key).map_err(inside);
         Ok(SyncState {
-            e_tag: o.string("eTag")?,
-            fingerprint: o.string("fingerprint")?,
-            status: o.string("status")?.map(|s| ReferralStatus::parse(&s)),
-            substatus: o.string("substatus")?.map(|s| ReferralSubstatus::parse(&s)),
+            e_tag: text("eTag")?,
+            fingerprint: text("fingerprint")?,
+            status: text("status")?.map(|s| ReferralStatus::parse(&s)),
+            substatus: text("substatus")?.map(|s| ReferralSubstatus::parse(&s)),
         })
     }
 
@@ -391,7 +401,12 @@ impl<'a> Obj<'a> {
             return Ok(None);
         };
         let date = text.get(..10).unwrap_or("");
-        if is_date(date) && (text.len() == 10 || text.as_bytes().get(10) == Some(&b'T')) {
+        let time = text.get(10..).unwrap_or("");
+        let time_ok = time.is_empty()
+            || (time.starts_with('T')
+                && time.len() > 1
+                && time.bytes().skip(1).all(|b| b.is_ascii_digit() || b":.Z+-".contains(&b)));
+        if is_date(date) && time_ok {
             Ok(Some(date.to_owned()))
         } else {
             Err(InputError::new(self.at(key), format!("expected a date such as 2025-06-30, found {text:?}")))
@@ -467,7 +482,9 @@ mod tests {
     #[test]
     fn unexpanded_lookups_keep_the_id() {
         let s = snap(json!({ "opportunity": { "_parentaccountid_value": "a1", "_parentcontactid_value": "c1", "_transactioncurrencyid_value": "t1" } })).unwrap();
-        assert_eq!(s.opportunity.account.unwrap().id.as_deref(), Some("a1"));
+        let account = s.opportunity.account.unwrap();
+        assert_eq!(account.id.as_deref(), Some("a1"));
+        assert!(!account.loaded);
         assert_eq!(s.opportunity.contact.unwrap().id.as_deref(), Some("c1"));
         assert_eq!(s.opportunity.currency_id.as_deref(), Some("t1"));
         assert!(!s.opportunity.sync, "sync defaults to No");
@@ -485,6 +502,8 @@ mod tests {
                 "$.opportunity.cosell_syncwithpartnercenter",
             ),
             (json!({ "opportunity": { "estimatedclosedate": "2025-02-30" } }), "$.opportunity.estimatedclosedate"),
+            (json!({ "opportunity": { "estimatedclosedate": "2025-06-30Tfoo" } }), "$.opportunity.estimatedclosedate"),
+            (json!({ "opportunity": { "cosell_syncstate": "{\"eTag\": 5}" } }), "$.opportunity.cosell_syncstate"),
             (json!({ "opportunity": { "parentaccountid": "a1" } }), "$.opportunity.parentaccountid"),
             (json!({ "opportunity": {}, "solutions": [ { "cosell_name": 5 } ] }), "$.solutions[0].cosell_name"),
             (json!({ "opportunity": {}, "solutions": {} }), "$.solutions"),

@@ -6,7 +6,12 @@
 //! - accepts property names case-insensitively (the service is ASP.NET and the docs mix
 //!   `ConsentToContact` with `consentToShareReferralWithMicrosoftSellers`) and writes the
 //!   canonical spelling;
-//! - keeps an explicit `null` of a known property (it reads as `None`, and is written back as `null`).
+//! - keeps an explicit `null` of a known property (it reads as `None`, and is written back as `null`);
+//! - keeps numbers' values and kinds (integers stay integers; floats round-trip exactly with
+//!   serde_json's `float_roundtrip`), while their spelling becomes canonical.
+//!
+//! A known property with a value of the wrong type (`"favorite": "yes"`) is bad input: the read
+//! fails with the JSON path, rather than guessing.
 //!
 //! Enumerations are open: an unknown value is kept as `Other(String)`, never an error.
 
@@ -123,7 +128,7 @@ macro_rules! wire_object {
     };
 }
 
-/// A map key read as an owned string (borrowed or escaped keys alike).
+/// A string (a map key or an enum value) read as an owned string, borrowed or escaped alike.
 #[doc(hidden)]
 pub struct Key(pub String);
 
@@ -133,7 +138,7 @@ impl<'de> serde::Deserialize<'de> for Key {
         impl Visitor<'_> for KeyVisitor {
             type Value = Key;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a property name")
+                f.write_str("a string")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Key, E> {
                 Ok(Key(v.to_owned()))
@@ -254,7 +259,9 @@ pub fn first_doc(attrs: &[&str]) -> String {
 }
 
 /// A money amount as the wire carries it: a JSON number, or (as in the PATCH docs' samples)
-/// a numeric string. The original form is kept so a round trip writes it back unchanged.
+/// a numeric string. Which of the two it was is kept, so a round trip writes a string back as the
+/// same string and a number as a number of the same value and kind (integer or float); a
+/// number's spelling becomes canonical (`1e3` is written `1000.0`), as everywhere in serde_json.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Amount {
     /// A JSON number, kept with its integer/float form.

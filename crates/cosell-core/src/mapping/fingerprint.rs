@@ -5,6 +5,7 @@
 //! echo and is not sent back. Both sides are reduced to the same normalized [`SyncedFields`], so
 //! the same deal has the same fingerprint whether read from Dynamics 365 or from Partner Center.
 
+use super::cents;
 use crate::dataverse::HelpNeeded;
 use crate::name_mark;
 use crate::referral::{Referral, ReferralStatus, ReferralSubstatus};
@@ -61,8 +62,6 @@ impl SyncedFields {
     pub fn of_referral(r: &Referral) -> SyncedFields {
         let details = r.details.as_ref();
         let help = r.assistance().and_then(HelpNeeded::from_code);
-        let shared = help.is_some()
-            || r.consent.as_ref().and_then(|c| c.consent_to_share_referral_with_microsoft_sellers) == Some(true);
         SyncedFields {
             name: clean_name(r.name.as_deref()),
             deal_value_cents: details.and_then(|d| d.deal_value.as_ref()).and_then(Amount::value).and_then(cents),
@@ -79,7 +78,7 @@ impl SyncedFields {
                 _ => "Open",
             },
             help,
-            shared,
+            shared: super::referral_is_shared(r),
             solutions: sorted(r.solutions().iter().filter_map(|t| t.id.as_deref())),
         }
     }
@@ -132,16 +131,8 @@ fn clean_text(text: Option<&str>) -> String {
     text.unwrap_or("").replace("\r\n", "\n").trim().to_owned()
 }
 
-/// An amount in hundredths, rounded; `None` beyond what an i64 holds exactly.
-fn cents(v: f64) -> Option<i64> {
-    let c = (v * 100.0).round();
-    // Exact: `c` is integral and inside the range an f64 represents every integer of.
-    #[allow(clippy::cast_possible_truncation)]
-    (c.is_finite() && c.abs() < 9.0e15).then_some(c as i64)
-}
-
 fn sorted<'a>(ids: impl Iterator<Item = &'a str>) -> Vec<String> {
-    let mut v: Vec<String> = ids.map(|i| i.trim().to_owned()).filter(|i| !i.is_empty()).collect();
+    let mut v: Vec<String> = ids.map(super::solution_key).filter(|i| !i.is_empty()).collect();
     v.sort();
     v.dedup();
     v

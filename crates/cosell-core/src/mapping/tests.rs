@@ -77,7 +77,7 @@ fn partner_led_is_independent_and_shared_with_sellers() {
     let r = wire(&to_referral(&s));
     assert_eq!(r["type"], "Independent");
     assert_eq!(r["consent"]["consentToShareReferralWithMicrosoftSellers"], true);
-    assert_eq!(r["consent"]["consentToContact"], false);
+    assert_eq!(r["consent"]["consentToContact"], true, "the customer contact consents");
     assert!(r.get("inviteContext").is_none() && r.get("target").is_none());
 }
 
@@ -88,7 +88,9 @@ fn private_is_independent_and_not_shared() {
     let r = wire(&to_referral(&s));
     assert_eq!(r["type"], "Independent");
     assert_eq!(r["consent"]["consentToShareReferralWithMicrosoftSellers"], false);
-    assert_eq!(r["consent"]["consentToToShareInfoWithOthers"], false);
+    assert_eq!(r["consent"]["consentToToShareInfoWithOthers"], true, "as in Microsoft's private-deal sample");
+    let no_contact = wire(&to_referral(&snap(set(private(), "/opportunity/parentcontactid", Value::Null))));
+    assert_eq!(no_contact["consent"]["consentToContact"], false);
 }
 
 #[test]
@@ -212,10 +214,10 @@ fn equal_values_in_other_forms_are_not_sent() {
 #[test]
 fn absent_members_are_added() {
     let mut r = current();
-    r.details = None;
     r.external_reference_id = None;
-    r.consent = None;
-    r.customer_profile = None;
+    r.details = Some(ReferralDetails { requirements: Some(Requirements::default()), ..Default::default() });
+    r.consent = Some(Consent::default());
+    r.customer_profile = Some(CustomerProfile::default());
     let paths: Vec<_> = ops(&to_patch(&snap(co_sell()), &r)).into_iter().map(|(op, p, _)| (op, p)).collect();
     assert_eq!(
         paths,
@@ -225,12 +227,34 @@ fn absent_members_are_added() {
             "/details/currency",
             "/details/closingDateTime",
             "/details/notes",
-            "/consent/consentToShareReferralWithMicrosoftSellers",
             "/details/requirements/solutions",
+            "/consent/consentToShareReferralWithMicrosoftSellers",
             "/customerProfile/team",
         ]
         .map(|p| ("add".to_owned(), p.to_owned()))
     );
+}
+
+#[test]
+fn members_of_absent_parents_are_not_sent() {
+    let mut r = current();
+    r.details = None;
+    r.consent = None;
+    r.customer_profile = None;
+    let paths: Vec<_> = ops(&to_patch(&snap(co_sell()), &r)).into_iter().map(|(_, p, _)| p).collect();
+    assert_eq!(paths, Vec::<String>::new(), "add needs the parent (RFC 6902)");
+}
+
+#[test]
+fn the_solution_list_is_never_emptied_or_duplicated() {
+    let none = set(co_sell(), "/solutions", json!([]));
+    assert_eq!(ops(&to_patch(&snap(none), &current())), vec![]);
+    let twice = set(
+        co_sell(),
+        "/solutions",
+        json!([{ "cosell_solutionid": "SOL-34104-EBB" }, { "cosell_solutionid": "sol-34104-ebb " }]),
+    );
+    assert_eq!(ops(&to_patch(&snap(twice), &current())), vec![]);
 }
 
 #[test]
@@ -337,11 +361,17 @@ fn an_accepted_referral_becomes_an_opportunity_with_account_contact_and_currency
     let plan = to_crm(&incoming("Active", "Accepted"), &Config::default());
     assert_eq!(plan.record, RecordKind::Opportunity);
     let names: Vec<_> = plan.steps.iter().map(|s| s.name.as_str()).collect();
-    assert_eq!(names, ["currency", "account", "contact", "opportunity"]);
+    assert_eq!(names, ["currency", "account", "contact", "opportunity", "solution1"]);
+    let solution = step(&plan, "solution1");
+    assert_eq!(
+        solution.filter.as_deref(),
+        Some("cosell_solutionid eq 'SOL-34104-EBB' and _cosell_opportunityid_value eq {opportunity}")
+    );
+    assert_eq!(solution.body["cosell_opportunityid@odata.bind"], "/opportunities({opportunity})");
     assert_eq!(step(&plan, "currency").action, StepAction::Find);
     assert_eq!(step(&plan, "currency").filter.as_deref(), Some("isocurrencycode eq 'USD'"));
     let account = step(&plan, "account");
-    assert_eq!(account.filter.as_deref(), Some("address1_postalcode eq '98052'"));
+    assert_eq!(account.filter.as_deref(), Some("startswith(name,'Contoso')"));
     assert_eq!(account.match_key.as_deref(), Some("contoso|98052"));
     assert_eq!(account.body["address1_country"], "US");
     let contact = step(&plan, "contact");
@@ -397,6 +427,42 @@ fn a_referral_not_accepted_stays_a_lead() {
     assert_eq!(lead["emailaddress1"], "sue@contoso.com");
     assert_eq!(lead["estimatedamount"], json!(50000.0));
     assert_eq!(lead["cosell_referralidentifier"], "r-42");
+    assert_eq!(lead["cosell_syncwithpartnercenter"], true);
+}
+
+#[test]
+fn a_referral_from_dynamics_updates_its_opportunity_whatever_its_status() {
+    let mut r = incoming("Closed", "Declined");
+    r.direction = Some(Direction::Outgoing);
+    let plan = to_crm(&r, &Config::default());
+    assert_eq!(plan.record, RecordKind::Opportunity);
+    assert_eq!(step(&plan, "close").action, StepAction::LoseOpportunity);
+    assert_eq!(step(&plan, "close").body["statuscode"], 4, "declined: canceled");
+    let mut r = incoming("New", "Pending");
+    r.external_reference_id = Some("5b4f2e8a-1c2d-4e5f-8a9b-0c1d2e3f4a5b".into());
+    assert_eq!(to_crm(&r, &Config::default()).record, RecordKind::Opportunity);
+}
+
+#[test]
+fn help_and_visibility_are_set_never_cleared() {
+    let mut r = incoming("Active", "Accepted");
+    r.invite_context = None;
+    r.referral_type = Some(ReferralType::Independent);
+    r.consent.as_mut().unwrap().consent_to_share_referral_with_microsoft_sellers = Some(false);
+    let plan = to_crm(&r, &Config::default());
+    let o = &step(&plan, "opportunity").body;
+    assert!(o.get("cosell_howcanmicrosofthelp").is_none() && o.get("cosell_referralvisibility").is_none(), "{o:?}");
+}
+
+#[test]
+fn bad_dates_and_missing_names_are_not_written_as_is() {
+    let mut r = incoming("Active", "Accepted");
+    r.name = None;
+    r.details.as_mut().unwrap().closing_date_time = Some("2025-6-3T00:00:00Z".into());
+    let plan = to_crm(&r, &Config::default());
+    let o = &step(&plan, "opportunity").body;
+    assert_eq!(o["name"], "✔ Partner Center referral r-42");
+    assert!(o.get("estimatedclosedate").is_none());
 }
 
 #[test]
@@ -471,7 +537,7 @@ fn odata_literals_escape_quotes() {
     r.customer_profile.as_mut().unwrap().address.as_mut().unwrap().postal_code = None;
     r.customer_profile.as_mut().unwrap().name = Some("O'Brien Ltd".into());
     let plan = to_crm(&r, &Config::default());
-    assert_eq!(step(&plan, "account").filter.as_deref(), Some("name eq 'O''Brien Ltd'"));
+    assert_eq!(step(&plan, "account").filter.as_deref(), Some("startswith(name,'O''Brien')"));
 }
 
 // ---- fingerprint ----

@@ -2,8 +2,12 @@
 //! Dynamics 365, as data a flow (or any client) executes in order.
 //!
 //! - A referral that was accepted (Active, or closed as Won/Lost) becomes an opportunity; one that
-//!   was not accepted stays a lead (Partner Center's connector behaves the same way).
-//! - The customer account is found by normalized customer name + postal code, or created.
+//!   was not accepted stays a lead (Partner Center's connector behaves the same way). A referral
+//!   that came from Dynamics 365 (outgoing, or carrying an opportunity ID) is always its opportunity.
+//! - The customer account is found by normalized customer name + postal code, or created: the
+//!   step's filter fetches candidates (same first word of the name) and the executor keeps the
+//!   candidate whose [`account_match_key`] equals the step's `matchKey`.
+//! - The referral's solutions become Partner Center Solution rows of the opportunity.
 //! - Customer contacts come from the referral's customer team, found by email or created.
 //! - Written records get Sync with Partner Center = Yes and the sync state (eTag, fingerprint,
 //!   status), so the change the sync itself makes is recognised as an echo.
@@ -12,9 +16,9 @@
 
 use super::fingerprint::fingerprint_referral;
 use crate::config::Config;
-use crate::dataverse::{account, contact, currency, lead, opportunity as opp, HelpNeeded, Visibility};
+use crate::dataverse::{account, contact, currency, lead, opportunity as opp, solution, HelpNeeded, Visibility};
 use crate::name_mark;
-use crate::referral::{Member, Referral, ReferralStatus, ReferralSubstatus, ReferralType};
+use crate::referral::{Direction, Member, Referral, ReferralStatus, ReferralSubstatus, ReferralType};
 use crate::snapshot::SyncState;
 use crate::wire::Amount;
 use serde::Serialize;
@@ -75,7 +79,7 @@ pub struct UpsertPlan {
 
 /// The writes that bring a referral into Dynamics 365.
 pub fn to_crm(r: &Referral, config: &Config) -> UpsertPlan {
-    let record = if is_accepted(r) { RecordKind::Opportunity } else { RecordKind::Lead };
+    let record = if is_accepted(r) || came_from_dynamics(r) { RecordKind::Opportunity } else { RecordKind::Lead };
     if config.sync_cosell_only && !is_co_sell(r) {
         return UpsertPlan {
             record,
@@ -96,6 +100,7 @@ pub fn to_crm(r: &Referral, config: &Config) -> UpsertPlan {
             let has_contact = !contacts.is_empty();
             steps.extend(contacts);
             steps.push(opportunity_step(r, config, has_account, has_contact, has_currency));
+            steps.extend(solution_steps(r));
             steps.extend(close_opportunity_step(r));
         }
         RecordKind::Lead => {
@@ -115,7 +120,12 @@ pub fn is_accepted(r: &Referral) -> bool {
     )
 }
 
-/// A co-sell referral: shared with Microsoft, or help requested from Microsoft.
+/// A referral the sync created from an opportunity: outgoing, or carrying the opportunity's ID.
+fn came_from_dynamics(r: &Referral) -> bool {
+    r.direction == Some(Direction::Outgoing) || r.external_reference_id.as_deref().is_some_and(is_guid)
+}
+
+/// A co-sell referral: a Shared referral, or help requested from Microsoft.
 pub fn is_co_sell(r: &Referral) -> bool {
     r.referral_type == Some(ReferralType::Shared) || r.assistance().is_some()
 }
@@ -201,12 +211,14 @@ fn account_step(r: &Referral, config: &Config) -> Option<UpsertStep> {
         put(&mut body, account::POSTAL_CODE, text(a.postal_code.as_ref()));
         put(&mut body, &config.country_code_column, text(a.country.as_ref()));
     }
-    // Candidates share the postal code (or, without one, the name); the match key decides.
-    let filter = if postal.is_empty() {
-        format!("{} eq {}", account::NAME, odata_string(&name))
-    } else {
-        format!("{} eq {}", account::POSTAL_CODE, odata_string(&postal))
-    };
+    // Candidates share the name's first word (Dataverse compares without case); the match key,
+    // which ignores case, punctuation, legal form and postal-code spacing, decides.
+    let first_word = name
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .find(|w| !w.is_empty())
+        .unwrap_or(&name);
+    let filter = format!("startswith({},{})", account::NAME, odata_string(first_word));
     Some(UpsertStep {
         name: "account".to_owned(),
         action: StepAction::Upsert,
@@ -280,7 +292,11 @@ fn deal_columns(
     let details = r.details.as_ref();
     let value = details.and_then(|d| d.deal_value.as_ref()).and_then(Amount::value);
     put(body, value_column, value);
-    let close = details.and_then(|d| d.closing_date_time.as_deref()).and_then(|t| t.get(..10)).map(str::to_owned);
+    let close = details
+        .and_then(|d| d.closing_date_time.as_deref())
+        .and_then(|t| t.get(..10))
+        .filter(|d| crate::snapshot::is_date(d))
+        .map(str::to_owned);
     put(body, close_column, close);
     put(body, notes_column, details.and_then(|d| d.notes.clone()));
     // The same logical names on opportunity and lead (see `dataverse::lead`).
@@ -292,6 +308,7 @@ fn deal_columns(
         substatus: r.substatus.clone(),
     };
     put(body, opp::SYNC_STATE, Some(state.to_json()));
+    body.insert(opp::SYNC.to_owned(), Value::Bool(true));
 }
 
 fn opportunity_step(
@@ -302,19 +319,18 @@ fn opportunity_step(
     has_currency: bool,
 ) -> UpsertStep {
     let mut body = Map::new();
-    let name = name_mark::strip(r.name.as_deref().unwrap_or("")).to_owned();
-    let name = if config.display_check_mark { name_mark::with_mark(&name, true) } else { name };
-    body.insert(opp::NAME.to_owned(), Value::from(name));
+    body.insert(
+        opp::NAME.to_owned(),
+        Value::from(name_mark::decorate(&record_name(r), true, config.display_check_mark)),
+    );
     deal_columns(r, &mut body, &config.deal_value_column, opp::ESTIMATED_CLOSE_DATE, opp::DESCRIPTION);
     put(&mut body, opp::REFERRAL_LINK, text(r.id.as_ref()).map(|id| config.referral_link(&id)));
-    body.insert(opp::SYNC.to_owned(), Value::Bool(true));
-    let help = r.assistance().and_then(HelpNeeded::from_code);
-    body.insert(opp::HELP.to_owned(), help.map_or(Value::Null, |h| Value::from(h.value())));
-    let shared = help.is_some()
-        || r.referral_type == Some(ReferralType::Shared)
-        || r.consent.as_ref().and_then(|c| c.consent_to_share_referral_with_microsoft_sellers) == Some(true);
-    let visibility = if shared { Visibility::Visible } else { Visibility::NotVisible };
-    body.insert(opp::VISIBILITY.to_owned(), Value::from(visibility.value()));
+    // Help and visibility are only ever set, never cleared: visibility is one-way, and a help
+    // choice the seller made is not erased by a referral that does not carry it.
+    put(&mut body, opp::HELP, r.assistance().and_then(HelpNeeded::from_code).map(HelpNeeded::value));
+    if super::referral_is_shared(r) {
+        body.insert(opp::VISIBILITY.to_owned(), Value::from(Visibility::Visible.value()));
+    }
     put(&mut body, opp::MICROSOFT_CRM_ID, r.tracking_info.as_ref().and_then(|t| text(t.microsoft_msx_id.as_ref())));
     if has_account {
         body.insert(format!("{}@odata.bind", opp::PARENT_ACCOUNT), Value::from("/accounts({account})"));
@@ -334,6 +350,49 @@ fn opportunity_step(
         match_key: None,
         body,
     }
+}
+
+/// The referral's name without marks; a nameless referral is named after its ID.
+fn record_name(r: &Referral) -> String {
+    match r.name.as_deref().map(name_mark::strip).filter(|n| !n.is_empty()) {
+        Some(name) => name.to_owned(),
+        None => format!("Partner Center referral {}", r.id.as_deref().unwrap_or("")).trim_end().to_owned(),
+    }
+}
+
+/// One Partner Center Solution row per referral solution, found by solution ID under the opportunity.
+fn solution_steps(r: &Referral) -> Vec<UpsertStep> {
+    let mut seen = Vec::new();
+    r.solutions()
+        .iter()
+        .filter_map(|t| Some((t, text(t.id.as_ref())?)))
+        .filter(|(_, id)| {
+            let key = super::solution_key(id);
+            let new = !seen.contains(&key);
+            seen.push(key);
+            new
+        })
+        .enumerate()
+        .map(|(i, (t, id))| {
+            let mut body = Map::new();
+            body.insert(solution::SOLUTION_ID.to_owned(), Value::from(id.clone()));
+            put(&mut body, solution::NAME, text(t.name.as_ref()).or(Some(id.clone())));
+            body.insert(format!("{}@odata.bind", solution::OPPORTUNITY), Value::from("/opportunities({opportunity})"));
+            UpsertStep {
+                name: format!("solution{}", i + 1),
+                action: StepAction::Upsert,
+                entity_set: solution::ENTITY_SET.to_owned(),
+                filter: Some(format!(
+                    "{} eq {} and _{}_value eq {{opportunity}}",
+                    solution::SOLUTION_ID,
+                    odata_string(&id),
+                    solution::OPPORTUNITY
+                )),
+                match_key: None,
+                body,
+            }
+        })
+        .collect()
 }
 
 fn close_opportunity_step(r: &Referral) -> Option<UpsertStep> {

@@ -8,7 +8,8 @@
 //! referral closed in Partner Center is terminal: nothing is sent for it.
 
 use super::to_referral::{closing_date_time, member, solution_tag};
-use crate::referral::{Referral, ReferralStatus, ReferralSubstatus};
+use super::{cents, solution_key};
+use crate::referral::{Referral, ReferralDetails, ReferralStatus, ReferralSubstatus, SolutionTag};
 use crate::rules::{referral_status_for, shares_with_microsoft};
 use crate::snapshot::Snapshot;
 use crate::status;
@@ -83,75 +84,90 @@ impl Ops {
 
 fn diff(s: &Snapshot, current: &Referral, ops: &mut Ops) {
     let o = &s.opportunity;
-    let details = current.details.as_ref();
 
     if let Some(id) = o.id.as_deref().filter(|id| current.external_reference_id.as_deref() != Some(*id)) {
         ops.set("/externalReferenceId", current.external_reference_id.is_some(), Value::from(id));
     }
+    // `add` needs the parent to exist (RFC 6902 §4.1) and no patchable path creates a parent,
+    // so members of an absent `details`, `consent` or `customerProfile` are not sent.
+    if let Some(details) = current.details.as_ref() {
+        deal(s, details, ops);
+        solutions(s, details, ops);
+    }
+    // Visibility is one-way: shared can be granted, never withdrawn.
+    if let Some(consent) = current.consent.as_ref() {
+        let shared = consent.consent_to_share_referral_with_microsoft_sellers;
+        if shares_with_microsoft(o) && shared != Some(true) {
+            ops.set("/consent/consentToShareReferralWithMicrosoftSellers", shared.is_some(), Value::Bool(true));
+        }
+    }
+    customer_contact(s, current, ops);
+    status_change(s, current, ops);
+}
 
-    let current_value = details.and_then(|d| d.deal_value.as_ref());
-    if let Some(v) =
-        o.deal_value.filter(|v| current_value.and_then(Amount::value).is_none_or(|c| (c - v).abs() >= 0.005))
-    {
+/// Deal value (compared in cents), currency (any case), closing date (the date part) and notes
+/// (trimmed).
+fn deal(s: &Snapshot, details: &ReferralDetails, ops: &mut Ops) {
+    let o = &s.opportunity;
+    let current_value = details.deal_value.as_ref();
+    let current_cents = current_value.and_then(Amount::value).and_then(cents);
+    if let Some(v) = o.deal_value.filter(|v| cents(*v) != current_cents) {
         if let Some(amount) = Amount::from_f64(v) {
             ops.set("/details/dealValue", current_value.is_some(), serde_json::to_value(amount).unwrap_or(Value::Null));
         }
     }
 
-    let current_currency = details.and_then(|d| d.currency.as_deref());
-    if let Some(c) =
-        o.currency.as_deref().map(str::trim).filter(|c| !current_currency.is_some_and(|k| k.eq_ignore_ascii_case(c)))
-    {
+    let current_currency = details.currency.as_deref();
+    let currency = o.currency.as_deref().map(str::trim);
+    if let Some(c) = currency.filter(|c| !current_currency.is_some_and(|k| k.trim().eq_ignore_ascii_case(c))) {
         ops.set("/details/currency", current_currency.is_some(), Value::from(c));
     }
 
-    let current_close = details.and_then(|d| d.closing_date_time.as_deref());
+    let current_close = details.closing_date_time.as_deref();
     if let Some(date) = o.close_date.as_deref().filter(|d| current_close.and_then(|c| c.get(..10)) != Some(*d)) {
         ops.set("/details/closingDateTime", current_close.is_some(), Value::from(closing_date_time(date)));
     }
 
-    let current_notes = details.and_then(|d| d.notes.as_deref());
+    let current_notes = details.notes.as_deref();
     let notes = o.description.as_deref().unwrap_or("").trim();
     if current_notes.unwrap_or("").trim() != notes {
         ops.set("/details/notes", current_notes.is_some(), Value::from(notes));
     }
-
-    // Visibility is one-way: shared can be granted, never withdrawn.
-    let current_shared = current.consent.as_ref().and_then(|c| c.consent_to_share_referral_with_microsoft_sellers);
-    if shares_with_microsoft(o) && current_shared != Some(true) {
-        ops.set("/consent/consentToShareReferralWithMicrosoftSellers", current_shared.is_some(), Value::Bool(true));
-    }
-
-    solutions(s, current, ops);
-    customer_contact(s, current, ops);
-    status_change(s, current, ops);
 }
 
 /// The solution list, replaced whole when the set of IDs differs. Solutions still attached keep
-/// the object Partner Center has (with every property it added).
-fn solutions(s: &Snapshot, current: &Referral, ops: &mut Ops) {
-    let wanted: Vec<_> = s.solutions.iter().filter_map(solution_tag).collect();
-    let have = current.solutions();
-    let key = |id: Option<&str>| id.unwrap_or("").trim().to_ascii_lowercase();
-    let mut wanted_ids: Vec<_> = wanted.iter().map(|t| key(t.id.as_deref())).collect();
-    let mut have_ids: Vec<_> = have.iter().map(|t| key(t.id.as_deref())).collect();
-    wanted_ids.sort();
-    have_ids.sort();
-    if wanted_ids == have_ids {
+/// the object Partner Center has (with every property it added). An empty list is never sent:
+/// removing every solution is not something a sync should do (the rules flag a shared deal
+/// without one), and a referral without `requirements` cannot take the list.
+fn solutions(s: &Snapshot, details: &ReferralDetails, ops: &mut Ops) {
+    let Some(requirements) = details.requirements.as_ref() else { return };
+    let have = requirements.solutions.as_deref().unwrap_or(&[]);
+    let key = |t: &SolutionTag| solution_key(t.id.as_deref().unwrap_or(""));
+    let mut wanted: Vec<SolutionTag> = Vec::new();
+    for tag in s.solutions.iter().filter_map(solution_tag) {
+        if !wanted.iter().any(|w| key(w) == key(&tag)) {
+            wanted.push(tag);
+        }
+    }
+    let ids = |tags: &[SolutionTag]| {
+        let mut ids: Vec<_> = tags.iter().map(key).collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    };
+    if wanted.is_empty() || ids(&wanted) == ids(have) {
         return;
     }
-    let merged: Vec<_> = wanted
-        .into_iter()
-        .map(|w| have.iter().find(|h| key(h.id.as_deref()) == key(w.id.as_deref())).cloned().unwrap_or(w))
-        .collect();
-    let exists =
-        current.details.as_ref().and_then(|d| d.requirements.as_ref()).and_then(|r| r.solutions.as_ref()).is_some();
+    let merged: Vec<_> =
+        wanted.into_iter().map(|w| have.iter().find(|h| key(h) == key(&w)).cloned().unwrap_or(w)).collect();
+    let exists = requirements.solutions.is_some();
     ops.set("/details/requirements/solutions", exists, serde_json::to_value(merged).unwrap_or(Value::Null));
 }
 
 /// The opportunity's customer contact, appended when the referral's customer team lacks it.
 fn customer_contact(s: &Snapshot, current: &Referral, ops: &mut Ops) {
-    let Some(contact) = s.opportunity.contact.as_ref() else { return };
+    let Some(profile) = current.customer_profile.as_ref() else { return };
+    let Some(contact) = s.opportunity.contact.as_ref().filter(|c| c.loaded) else { return };
     let Some(email) = contact.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) else { return };
     let known = current
         .customer_contacts()
@@ -159,7 +175,7 @@ fn customer_contact(s: &Snapshot, current: &Referral, ops: &mut Ops) {
         .any(|m| m.email.as_deref().is_some_and(|e| e.trim().eq_ignore_ascii_case(email)));
     if !known {
         let value = serde_json::to_value(member(contact)).unwrap_or(Value::Null);
-        if current.customer_profile.as_ref().and_then(|p| p.team.as_ref()).is_some() {
+        if profile.team.is_some() {
             ops.set("/customerProfile/team/-", false, value);
         } else {
             ops.set("/customerProfile/team", false, Value::Array(vec![value]));

@@ -61,9 +61,12 @@ pub fn to_referral(s: &Snapshot) -> Referral {
         qualification: Some(Qualification::SalesQualified),
         customer_profile: Some(customer_profile(o.account.as_ref(), o.contact.as_ref())),
         consent: Some(Consent {
-            consent_to_share_info_with_others: Some(shared),
-            // Microsoft contacts the customer only in a co-sell.
-            consent_to_contact: Some(deal == DealType::CoSell),
+            // UNCERTAIN: these two are the customer's consent, not the deal type (Microsoft's
+            // private-deal sample sends both true). A seller who names a customer contact has
+            // the customer's consent to share it and be contacted; without a contact there is
+            // nobody to consent.
+            consent_to_share_info_with_others: Some(o.contact.is_some()),
+            consent_to_contact: Some(o.contact.is_some()),
             consent_to_share_referral_with_microsoft_sellers: Some(shared),
             ..Default::default()
         }),
