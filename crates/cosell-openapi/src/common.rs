@@ -102,6 +102,15 @@ pub fn oauth_components() -> Value {
     })
 }
 
+/// The certification metadata both connectors carry (website, privacy policy, categories).
+pub fn connector_metadata() -> Value {
+    json!([
+        {"propertyName": "Website", "propertyValue": "https://partner.microsoft.com/dashboard"},
+        {"propertyName": "Privacy policy", "propertyValue": "https://privacy.microsoft.com/privacystatement"},
+        {"propertyName": "Categories", "propertyValue": "Productivity;Sales and CRM"}
+    ])
+}
+
 /// Places operations under their paths and parses the whole into the typed OpenAPI 3 model.
 pub fn document(
     info: Value,
@@ -109,7 +118,6 @@ pub fn document(
     tags: Value,
     operations: Vec<Op>,
     schemas: Map<String, Value>,
-    extensions: Map<String, Value>,
 ) -> Result<openapiv3::OpenAPI, String> {
     let mut paths = Map::new();
     for op in operations {
@@ -128,7 +136,7 @@ pub fn document(
         "security": [{ "oauth2_auth": [] }],
     });
     if let Value::Object(map) = &mut doc {
-        map.extend(extensions);
+        map.insert("x-ms-connector-metadata".into(), connector_metadata());
     }
     serde_json::from_value(doc).map_err(|e| format!("the generated OpenAPI 3 document is not valid: {e}"))
 }

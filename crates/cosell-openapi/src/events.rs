@@ -38,16 +38,7 @@ pub fn document() -> Result<openapiv3::OpenAPI, String> {
         validation(&posted),
         validation_status(&status),
     ];
-    let mut extensions = Map::new();
-    extensions.insert(
-        "x-ms-connector-metadata".into(),
-        json!([
-            {"propertyName": "Website", "propertyValue": "https://partner.microsoft.com/dashboard"},
-            {"propertyName": "Privacy policy", "propertyValue": "https://privacy.microsoft.com/privacystatement"},
-            {"propertyName": "Categories", "propertyValue": "Productivity;Sales and CRM"}
-        ]),
-    );
-    common::document(info, SERVER, tags, ops, schemas, extensions)
+    common::document(info, SERVER, tags, ops, schemas)
 }
 
 fn finish(mut op: Map<String, Value>, responses: Map<String, Value>) -> Value {

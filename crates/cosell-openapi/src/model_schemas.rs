@@ -48,16 +48,37 @@ const ADVANCED: [&str; 14] = [
 /// The schemas of a set of root types, keyed by name, ready for `components.schemas`.
 pub struct ModelSchemas {
     raw: Map<String, Value>,
+    /// Open enumerations stay open: no `enum` (responses carry values the model does not know).
+    open_enums: bool,
     pub schemas: Map<String, Value>,
 }
 
 impl ModelSchemas {
     pub fn new() -> Self {
-        ModelSchemas { raw: Map::new(), schemas: Map::new() }
+        ModelSchemas { raw: Map::new(), open_enums: false, schemas: Map::new() }
     }
 
-    /// Adds `T` (and, inlined, everything it contains) under its schema name; returns that name.
+    /// Adds `T` as an input schema named `name` (enumerations closed, so the designer offers
+    /// a dropdown); returns the name.
+    pub fn add_input<T: JsonSchema>(&mut self, name: &str) -> String {
+        self.open_enums = false;
+        let added = self.add_inner::<T>();
+        let shaped = self.schemas.get(&added).cloned();
+        self.open_enums = true;
+        if let Some(shaped) = shaped {
+            self.schemas.insert(name.to_owned(), shaped);
+        }
+        name.to_owned()
+    }
+
+    /// Adds `T` (and, inlined, everything it contains) under its schema name as an output
+    /// schema (enumerations open); returns that name.
     pub fn add<T: JsonSchema>(&mut self) -> String {
+        self.open_enums = true;
+        self.add_inner::<T>()
+    }
+
+    fn add_inner<T: JsonSchema>(&mut self) -> String {
         let mut generator = schemars::generate::SchemaSettings::openapi3().into_generator();
         let root = generator.root_schema_for::<T>();
         let name = T::schema_name().into_owned();
@@ -142,6 +163,18 @@ impl ModelSchemas {
             let entries: Vec<Value> =
                 values.iter().zip(names.iter()).map(|(v, n)| json!({ "value": v, "displayName": n })).collect();
             obj.insert("x-ms-enum-values".into(), Value::Array(entries));
+        }
+        if self.open_enums && obj.contains_key("x-ms-enum-values") {
+            let known: Vec<String> = obj
+                .get("enum")
+                .and_then(Value::as_array)
+                .map(|v| v.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                .unwrap_or_default();
+            obj.remove("enum");
+            obj.remove("x-ms-enum-values");
+            let desc = obj.get("description").and_then(Value::as_str).unwrap_or("").trim_end_matches('.').to_owned();
+            let text = format!("{desc}; known values: {}.", known.join(", "));
+            obj.insert("description".into(), json!(text));
         }
         if let Some(Value::Object(props)) = obj.remove("properties") {
             let shaped: Map<String, Value> =

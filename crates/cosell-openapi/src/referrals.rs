@@ -38,6 +38,7 @@ pub const SERVER: &str = "https://api.partner.microsoft.com/v1.0/engagements";
 /// The OpenAPI 3 document of the Referrals API.
 pub fn document() -> Result<openapiv3::OpenAPI, String> {
     let mut model = ModelSchemas::new();
+    let input = model.add_input::<Referral>("ReferralInput");
     let referral = model.add::<Referral>();
     let page = model.add::<ReferralPage>();
     let error = model.add::<ApiError>();
@@ -65,40 +66,36 @@ pub fn document() -> Result<openapiv3::OpenAPI, String> {
     let ops = vec![
         list(&page, &error),
         related(&page, &error),
-        create(&referral, &error),
+        create(&input, &referral, &error),
         get(&referral, &error),
-        put(&referral, &error),
+        put(&input, &referral, &error),
         patch(&referral, &error),
         registration_op(
-            "/referrals/{id}/",
-            "CreateDealRegistrationByReferralId",
-            "Create a deal registration",
-            "Adds a deal registration (Azure IP co-sell) to a referral.",
-            "DealRegistrationCreate",
-            "The request was successful; the deal registration was added.",
+            Registration {
+                path: "/referrals/{id}/",
+                id: "CreateDealRegistrationByReferralId",
+                summary: "Create a deal registration",
+                description: "Adds a deal registration (Azure IP co-sell) to a referral.",
+                body: "DealRegistrationCreate",
+                success: "The request was successful; the deal registration was added.",
+            },
+            &referral,
             &error,
         ),
         registration_op(
-            "/referrals/{id}//",
-            "PatchDealRegistrationByReferralId",
-            "Update a deal registration",
-            "Updates fields of the first deal registration of a referral.",
-            "DealRegistrationPatch",
-            "The request was successful; the deal registration was updated.",
+            Registration {
+                path: "/referrals/{id}//",
+                id: "PatchDealRegistrationByReferralId",
+                summary: "Update a deal registration",
+                description: "Updates fields of the first deal registration of a referral.",
+                body: "DealRegistrationPatch",
+                success: "The request was successful; the deal registration was updated.",
+            },
+            &referral,
             &error,
         ),
     ];
-    let mut extensions = Map::new();
-    extensions.insert("x-ms-connector-metadata".into(), connector_metadata());
-    common::document(info, SERVER, tags, ops, schemas, extensions)
-}
-
-fn connector_metadata() -> Value {
-    json!([
-        {"propertyName": "Website", "propertyValue": "https://partner.microsoft.com/dashboard"},
-        {"propertyName": "Privacy policy", "propertyValue": "https://privacy.microsoft.com/privacystatement"},
-        {"propertyName": "Categories", "propertyValue": "Productivity;Sales and CRM"}
-    ])
+    common::document(info, SERVER, tags, ops, schemas)
 }
 
 /// A JSON Patch (RFC 6902) document limited to `paths`; `value_schema` types the value when
@@ -272,11 +269,11 @@ fn related(page: &str, error: &str) -> Op {
     Op { path: "/referrals/", method: "get", value: Value::Object(op) }
 }
 
-fn create(referral: &str, error: &str) -> Op {
+fn create(input: &str, referral: &str, error: &str) -> Op {
     let mut op =
         operation("CreateReferral", "Create a referral", "Creates a referral and returns it as stored.", "important");
     op.insert("parameters".into(), with_headers(vec![]));
-    op.insert("requestBody".into(), json_body(schema_ref(referral), "The referral to create."));
+    op.insert("requestBody".into(), json_body(schema_ref(input), "The referral to create."));
     op.insert("x-codegen-request-body-name".into(), json!("Referral"));
     let mut responses = Map::new();
     responses.insert(
@@ -298,7 +295,7 @@ fn get(referral: &str, error: &str) -> Op {
     Op { path: "/referrals/{id}", method: "get", value: Value::Object(op) }
 }
 
-fn put(referral: &str, error: &str) -> Op {
+fn put(input: &str, referral: &str, error: &str) -> Op {
     let mut op = operation(
         "UpdateReferralById",
         "Update a referral by ID (deprecated)",
@@ -314,7 +311,7 @@ fn put(referral: &str, error: &str) -> Op {
     );
     if_match.insert("required".into(), json!(true));
     op.insert("parameters".into(), with_headers(vec![referral_id(), Value::Object(if_match)]));
-    op.insert("requestBody".into(), json_body(schema_ref(referral), "The whole referral, without its links."));
+    op.insert("requestBody".into(), json_body(schema_ref(input), "The whole referral, without its links."));
     op.insert("x-codegen-request-body-name".into(), json!("odataReferral"));
     let mut responses = Map::new();
     responses.insert(
@@ -380,24 +377,30 @@ fn patch(referral: &str, error: &str) -> Op {
     Op { path: "/referrals/{id}", method: "patch", value: Value::Object(op) }
 }
 
-fn registration_op(
+/// The texts of one deal registration operation.
+struct Registration {
     path: &'static str,
-    id: &str,
-    summary: &str,
-    description: &str,
-    body: &str,
-    success: &str,
-    error: &str,
-) -> Op {
-    let mut op = operation(id, summary, description, "advanced");
-    op.insert("parameters".into(), with_headers(vec![referral_id()]));
-    op.insert("requestBody".into(), json_body(schema_ref(body), "The deal registration changes."));
+    id: &'static str,
+    summary: &'static str,
+    description: &'static str,
+    body: &'static str,
+    success: &'static str,
+}
+
+fn registration_op(r: Registration, referral: &str, error: &str) -> Op {
+    let mut op = operation(r.id, r.summary, r.description, "advanced");
+    op.insert("parameters".into(), with_headers(vec![referral_id(), prefer()]));
+    op.insert("requestBody".into(), json_body(schema_ref(r.body), "The deal registration changes."));
     op.insert("x-codegen-request-body-name".into(), json!("Referral"));
     let mut responses = Map::new();
-    responses.insert("204".into(), json!({"description": success}));
+    responses.insert(
+        "200".into(),
+        json_response("The updated referral (with Prefer: return=representation).", schema_ref(referral)),
+    );
+    responses.insert("204".into(), json!({"description": r.success}));
     op.insert("responses".into(), with_errors(responses, error));
     op.insert("tags".into(), json!(["Referrals"]));
-    Op { path, method: "patch", value: Value::Object(op) }
+    Op { path: r.path, method: "patch", value: Value::Object(op) }
 }
 
 #[cfg(test)]
