@@ -72,6 +72,6 @@ pub fn parse_json(path: &Path, text: &str) -> Result<Value, InputError> {
     serde_json::from_str(text).map_err(|e| InputError {
         file: path.to_path_buf(),
         location: Some(format!("line {} column {}", e.line(), e.column())),
-        message: format!("invalid JSON: {e}"),
+        message: format!("invalid JSON: {}", e.to_string().split(" at line ").next().unwrap_or("syntax error")),
     })
 }
