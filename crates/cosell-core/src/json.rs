@@ -28,7 +28,14 @@ impl fmt::Display for InputError {
 impl std::error::Error for InputError {}
 
 /// Parses a JSON document into `T`, naming the JSON path of the first problem.
+///
+/// Good input takes the fast path (plain serde_json); only bad input is read a second time with
+/// path tracking, to say where the problem is.
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, InputError> {
+    serde_json::from_str(text).or_else(|_| from_str_with_path(text))
+}
+
+fn from_str_with_path<T: DeserializeOwned>(text: &str) -> Result<T, InputError> {
     let mut de = serde_json::Deserializer::from_str(text);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| to_input_error(e.path(), e.inner()))?;
     de.end().map_err(|e| InputError::new("$", strip_position(&e)))?;
@@ -53,7 +60,8 @@ fn json_path(path: &serde_path_to_error::Path) -> String {
             Segment::Seq { index } => out.push_str(&format!("[{index}]")),
             Segment::Map { key } => push_key(&mut out, key),
             Segment::Enum { variant } => push_key(&mut out, variant),
-            Segment::Unknown => out.push_str(".?"),
+            // Inside a value no model reads (e.g. a syntax error): the path so far says where.
+            Segment::Unknown => {}
         }
     }
     out
