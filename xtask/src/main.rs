@@ -62,6 +62,18 @@ fn test() -> util::Result {
 
 /// Criterion benchmarks (numbers, not pass/fail) plus the form bundle measurements.
 fn bench() -> util::Result {
-    util::cargo(&["bench", "--locked", "-p", "cosell-core"])?;
+    util::cargo(&[
+        "bench",
+        "--locked",
+        "-p",
+        "cosell-core",
+        "--bench",
+        "throughput",
+        "--",
+        "--warm-up-time",
+        "1",
+        "--measurement-time",
+        "3",
+    ])?;
     form::bench()
 }

@@ -6,7 +6,8 @@
 //! second for each stage, taken from the same measurements, and the ratio of the full pipeline
 //! (parse + validate + map) to plain `Value` parsing of the same documents. Target: ≥ 50%.
 //!
-//! Run: `cargo bench -p cosell-core -- --warm-up-time 1 --measurement-time 3` (or `cargo xtask bench`).
+//! Run: `cargo bench -p cosell-core --bench throughput -- --warm-up-time 1 --measurement-time 3`
+//! (or `cargo xtask bench`).
 
 use cosell_core::config::Config;
 use cosell_core::referral::Referral;
@@ -121,11 +122,6 @@ fn benchmarks(c: &mut Criterion, corpus: &Corpus) {
             black_box(parse_referral(t));
         }
     });
-    bench(&mut g, "parse-without-paths", nr, || {
-        for t in &corpus.referrals {
-            black_box(serde_json::from_str::<Referral>(t).unwrap());
-        }
-    });
     bench(&mut g, "write", nr, || {
         for r in &referral_models {
             black_box(serde_json::to_string(r).unwrap());
@@ -179,19 +175,6 @@ fn benchmarks(c: &mut Criterion, corpus: &Corpus) {
             black_box(mapping::to_referral(&s));
         }
     });
-    // What the pipeline reaches if `json::from_str` parsed without path tracking first and
-    // re-parsed with paths only to report an error (a proposal for cosell-core's json.rs).
-    bench(&mut g, "parse-validate-map-fast-path", nr + ns, || {
-        for t in &corpus.referrals {
-            let r: Referral = serde_json::from_str(t).unwrap();
-            black_box(mapping::to_crm(&r, &config));
-        }
-        for t in &corpus.snapshots {
-            let s = Snapshot::from_value(&serde_json::from_str(t).unwrap()).unwrap();
-            black_box(validate(&s));
-            black_box(mapping::to_referral(&s));
-        }
-    });
     g.finish();
 }
 
@@ -218,9 +201,6 @@ fn summary(corpus: &Corpus) {
     if let Some(p) = ratio("pipeline/parse-validate-map", "pipeline/value-parse") {
         let verdict = if p >= 50.0 { "meets" } else { "MISSES" };
         println!("  parse+validate+map vs Value parsing: {p:.0}% ({verdict} the 50% target)");
-    }
-    if let Some(p) = ratio("pipeline/parse-validate-map-fast-path", "pipeline/value-parse") {
-        println!("  the same with a plain-parse fast path: {p:.0}% (not what the CLI runs today)");
     }
     if let Some(p) = ratio("referrals/parse", "referrals/value-parse") {
         println!("  referral parse vs Value parsing:     {p:.0}%");
