@@ -27,6 +27,9 @@ pub mod snapshot;
 pub mod status;
 pub mod webhook;
 
+#[cfg(test)]
+mod test_support;
+
 pub use json::InputError;
 pub use referral::Referral;
 pub use rules::{validate, Finding, RuleId, Severity};

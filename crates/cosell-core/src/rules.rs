@@ -451,6 +451,7 @@ fn state_transition(s: &Snapshot, out: &mut Findings) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::set as with;
     use serde_json::{json, Value};
 
     /// A co-sell opportunity that passes every rule.
@@ -472,17 +473,6 @@ mod tests {
 
     fn run(doc: Value) -> Vec<Finding> {
         validate(&Snapshot::from_value(&doc).unwrap())
-    }
-
-    fn with(mut doc: Value, pointer: &str, value: Value) -> Value {
-        let (parent, key) = pointer.rsplit_once('/').unwrap();
-        let target = doc.pointer_mut(parent).unwrap().as_object_mut().unwrap();
-        if value.is_null() {
-            target.remove(key);
-        } else {
-            target.insert(key.to_owned(), value);
-        }
-        doc
     }
 
     fn rules(findings: &[Finding]) -> Vec<(&'static str, Severity, &str)> {

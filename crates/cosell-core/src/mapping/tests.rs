@@ -4,6 +4,7 @@ use super::*;
 use crate::config::Config;
 use crate::referral::*;
 use crate::snapshot::Snapshot;
+use crate::test_support::set;
 use serde_json::{json, Value};
 
 fn co_sell() -> Value {
@@ -21,17 +22,6 @@ fn co_sell() -> Value {
         },
         "solutions": [ { "cosell_solutionid": "SOL-34104-EBB", "cosell_name": "Contoso Cloud" }, { "cosell_name": "no id" } ]
     })
-}
-
-fn set(mut doc: Value, pointer: &str, value: Value) -> Value {
-    let (parent, key) = pointer.rsplit_once('/').unwrap();
-    let target = doc.pointer_mut(parent).unwrap().as_object_mut().unwrap();
-    if value.is_null() {
-        target.remove(key);
-    } else {
-        target.insert(key.to_owned(), value);
-    }
-    doc
 }
 
 fn snap(doc: Value) -> Snapshot {
