@@ -20,6 +20,7 @@ fn main() -> ExitCode {
         "dist" => dist(),
         "test" => test(),
         "demo" => form::demo(rest),
+        "form-test" => form::test(),
         "bless" => connector::bless(),
         "bench" => bench(),
         _ => {

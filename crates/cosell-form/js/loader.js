@@ -20,7 +20,7 @@
     var waiting = [];    // calls made before the module started
     var forms = [];      // execution contexts seen, to warn each form once
     var deferredSaves = [];
-    api.stats = { startedAt: startedAt, readyMs: null };
+    api.stats = { startedAt: startedAt, decodedMs: null, readyMs: null };
 
     function unavailable(context) {
         try {
@@ -60,20 +60,25 @@
     }
 
     function decode(base64) {
+        if (typeof Uint8Array.fromBase64 === "function") return Uint8Array.fromBase64(base64);
         var text = atob(base64);
         var bytes = new Uint8Array(text.length);
         for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
         return bytes;
     }
 
-    function gunzip(bytes) {
+    /* The module as a streamed wasm response: compilation overlaps decompression. */
+    function inflate(bytes) {
         var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-        return new Response(stream).arrayBuffer();
+        return new Response(stream, { headers: { "Content-Type": "application/wasm" } });
     }
 
     api.ready = Promise.resolve()
-        .then(function () { return gunzip(decode(WASM_GZIP_BASE64)); })
-        .then(function (wasm) { return wasm_bindgen({ module_or_path: wasm }); })
+        .then(function () {
+            var bytes = decode(WASM_GZIP_BASE64);
+            api.stats.decodedMs = clock.now() - startedAt;
+            return wasm_bindgen({ module_or_path: inflate(bytes) });
+        })
         .then(function () {
             mod = wasm_bindgen;
             api.stats.readyMs = clock.now() - startedAt;

@@ -13,9 +13,9 @@ use crate::xrm::{Attribute, Control, Event, Form, FormLevel, FORM_TYPE_CREATE, S
 use cosell_core::config::Config;
 use cosell_core::dataverse::{opportunity as opp, Visibility};
 use cosell_core::{validate, Finding, RuleId, Severity, Snapshot};
-use js_sys::Function;
+use js_sys::{Function, Promise};
 use serde_json::{Map, Value};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 /// The subgrid of Partner Center Solution rows on the opportunity form.
 pub const SOLUTIONS_GRID: &str = "cosell_partnercentersolutions";
@@ -75,20 +75,23 @@ struct Check {
 
 thread_local! {
     static CONTROLLER: RefCell<Option<Controller>> = const { RefCell::new(None) };
-    static GENERATION: RefCell<u32> = const { RefCell::new(0) };
+    static GENERATION: Cell<u32> = const { Cell::new(0) };
     /// Set while an automatic fix fires OnChange, so that fix does not start another.
-    static FIXING: RefCell<bool> = const { RefCell::new(false) };
+    static FIXING: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Runs `f` on the controller of the current form; `None` when there is none or it is busy.
-fn with<R>(generation: Option<u32>, f: impl FnOnce(&mut Controller) -> R) -> Option<R> {
+/// Runs `f` on the controller of the current form (of `generation`, when given); false when
+/// there is none or it is busy. Not generic, so the bundle holds one copy.
+fn with(generation: Option<u32>, f: &mut dyn FnMut(&mut Controller)) -> bool {
     CONTROLLER.with(|cell| {
-        let mut slot = cell.try_borrow_mut().ok()?;
-        let controller = slot.as_mut()?;
-        if generation.is_some_and(|g| g != controller.generation) {
-            return None;
+        let Ok(mut slot) = cell.try_borrow_mut() else { return false };
+        match slot.as_mut() {
+            Some(c) if generation.is_none_or(|g| g == c.generation) => {
+                f(c);
+                true
+            }
+            _ => false,
         }
-        Some(f(controller))
     })
 }
 
@@ -96,12 +99,14 @@ fn run(deferred: Vec<Deferred>) {
     for action in deferred {
         match action {
             Deferred::FireOnChange(attribute) => {
-                FIXING.with(|f| f.replace(true));
+                FIXING.with(|f| f.set(true));
                 attribute.fire_on_change();
-                FIXING.with(|f| f.replace(false));
+                FIXING.with(|f| f.set(false));
             }
             Deferred::Save(mode) => {
-                if let Some(form) = with(None, |c| c.form.clone()) {
+                let mut form = None;
+                with(None, &mut |c| form = Some(c.form.clone()));
+                if let Some(form) = form {
                     form.save(mode);
                 }
             }
@@ -113,9 +118,9 @@ fn run(deferred: Vec<Deferred>) {
 pub fn on_load(event: Event, handlers: Handlers) {
     let Some(form) = event.form() else { return };
     let generation = GENERATION.with(|g| {
-        let mut g = g.borrow_mut();
-        *g = g.wrapping_add(1);
-        *g
+        let next = g.get().wrapping_add(1);
+        g.set(next);
+        next
     });
     for column in opp::READ_ONLY {
         if let Some(attribute) = form.attribute(column) {
@@ -149,152 +154,151 @@ pub fn on_load(event: Event, handlers: Handlers) {
             *slot = Some(controller);
         }
     });
-    wasm_bindgen_futures::spawn_local(load_all(generation));
+    spawn(generation, Job::LoadAll);
 }
 
 /// OnChange of any column the rules read.
 pub fn on_change(event: Event) {
     let source = event.source_attribute();
-    let deferred = with(None, |c| {
-        let mut deferred = Vec::new();
-        if let Some(column) = source.as_deref() {
-            if LOOKUP_COLUMNS.contains(&column) {
-                c.reload_related(column);
-            }
+    let mut deferred = Vec::new();
+    with(None, &mut |c| {
+        if let Some(column) = source.as_deref().filter(|s| LOOKUP_COLUMNS.contains(s)) {
+            c.reload_related(column);
         }
         let check = c.check();
         c.auto_fix(&check.findings, source.as_deref() == Some(opp::VISIBILITY), &mut deferred);
-        deferred
     });
-    run(deferred.unwrap_or_default());
+    run(deferred);
 }
 
 /// OnSave: cancel synchronously when a deal that syncs has errors; wait for data still loading.
 pub fn on_save(event: Event) {
     let Some(args) = event.save_args() else { return };
     let mode = args.mode();
-    let cancel = with(None, |c| match c.phase {
-        Phase::Failed => false,
-        Phase::Loading => {
-            let syncs = c.check().syncs;
-            if syncs && mode != SAVE_MODE_AUTO {
-                c.pending_save = Some(mode);
-                c.form.set_form_notification(
-                    "Partner Center: finishing the co-sell checks; the record saves by itself when they pass.",
-                    FormLevel::Info,
-                    SAVING_NOTE_ID,
-                );
+    let mut cancel = false;
+    with(None, &mut |c| {
+        cancel = match c.phase {
+            Phase::Failed => false,
+            Phase::Ready => c.check().blocks_save,
+            Phase::Loading => {
+                let syncs = c.check().syncs;
+                if syncs && mode != SAVE_MODE_AUTO {
+                    c.pending_save = Some(mode);
+                    c.form.set_form_notification(
+                        "Partner Center: finishing the co-sell checks; the record saves by itself when they pass.",
+                        FormLevel::Info,
+                        SAVING_NOTE_ID,
+                    );
+                }
+                syncs
             }
-            syncs
         }
-        Phase::Ready => c.check().blocks_save,
     });
-    if cancel == Some(true) {
+    if cancel {
         args.prevent_default();
     }
 }
 
 /// A save that the loader cancelled before the module had started: save again once checked.
 pub fn resume_save(mode: u32) {
-    let deferred = with(None, |c| {
-        if mode == SAVE_MODE_AUTO {
-            return Vec::new();
-        }
-        match c.phase {
-            Phase::Loading => {
-                c.pending_save = Some(mode);
-                Vec::new()
-            }
-            Phase::Ready => {
-                if c.check().blocks_save {
-                    Vec::new()
-                } else {
-                    vec![Deferred::Save(mode)]
-                }
-            }
-            Phase::Failed => vec![Deferred::Save(mode)],
+    if mode == SAVE_MODE_AUTO {
+        return;
+    }
+    let mut deferred = Vec::new();
+    with(None, &mut |c| {
+        if c.phase == Phase::Loading {
+            c.pending_save = Some(mode);
+        } else if c.phase == Phase::Failed || !c.check().blocks_save {
+            deferred.push(Deferred::Save(mode));
         }
     });
-    run(deferred.unwrap_or_default());
+    run(deferred);
 }
 
 /// The solutions subgrid reloaded: a row may have been added or removed.
 pub fn on_grid_load() {
-    let Some((generation, api, id)) = with(None, |c| (c.generation, c.api.clone(), c.record_id.clone())) else {
-        return;
-    };
-    let Some(id) = id else { return };
-    wasm_bindgen_futures::spawn_local(async move {
-        let result = api.solutions(&id).await;
-        let deferred = with(Some(generation), |c| {
-            match result {
-                Ok(rows) => c.loaded.solutions = rows,
-                Err(e) => c.fail(&e),
-            }
-            c.check_and_fix()
-        });
-        run(deferred.unwrap_or_default());
-    });
+    let mut job = None;
+    with(None, &mut |c| job = c.record_id.clone().map(|id| (c.generation, Job::Solutions(id))));
+    if let Some((generation, job)) = job {
+        spawn(generation, job);
+    }
 }
 
 /// OnPostSave: what was saved is the new original.
 pub fn on_post_save(event: Event) {
-    let succeeded = event.save_args().is_some_and(|a| a.is_save_success());
-    with(None, |c| {
-        if succeeded {
-            if c.record_id.is_none() {
-                c.record_id = c.form.record_id();
-            }
-            c.original = Some(record::form_columns(&c.form, &c.config.deal_value_column));
-            c.check();
+    if !event.save_args().is_some_and(|a| a.is_save_success()) {
+        return;
+    }
+    with(None, &mut |c| {
+        if c.record_id.is_none() {
+            c.record_id = c.form.record_id();
+        }
+        c.original = Some(record::form_columns(&c.form, &c.config.deal_value_column));
+        c.check();
+    });
+}
+
+/// Asynchronous work: every Web API load and the readiness push. One future type keeps the bundle small.
+enum Job {
+    LoadAll,
+    Solutions(String),
+    /// A lookup column and the row ID it now points to.
+    Related(String, String),
+    /// The readiness page's window (a promise) and the snapshot to show.
+    Readiness(Promise, String),
+}
+
+/// A finished load, applied to the controller.
+enum Outcome {
+    All(Result<Loaded, LoadError>),
+    Solutions(Result<Vec<Value>, LoadError>),
+    Related(String, Result<Value, LoadError>),
+}
+
+fn spawn(generation: u32, job: Job) {
+    wasm_bindgen_futures::spawn_local(run_job(generation, job));
+}
+
+async fn run_job(generation: u32, job: Job) {
+    let mut context = None;
+    with(Some(generation), &mut |c| context = Some((c.api.clone(), c.record_id.clone(), c.config.clone())));
+    let Some((api, record_id, config)) = context else { return };
+    let outcome = match job {
+        Job::LoadAll => Outcome::All(load(&api, record_id.as_deref(), generation).await),
+        Job::Solutions(id) => Outcome::Solutions(api.solutions(&id).await),
+        Job::Related(column, id) => {
+            let row = fetch_related(&api, &column, &id, &config).await;
+            Outcome::Related(column, row)
+        }
+        Job::Readiness(window, json) => return readiness::show_in(window, &json).await,
+    };
+    let mut outcome = Some(outcome);
+    let mut deferred = Vec::new();
+    with(Some(generation), &mut |c| {
+        if let Some(outcome) = outcome.take() {
+            deferred = c.apply(outcome);
         }
     });
+    run(deferred);
 }
 
 /// Loads the environment variables, then the solutions and the related rows.
-async fn load_all(generation: u32) {
-    let Some((api, record_id)) = with(Some(generation), |c| (c.api.clone(), c.record_id.clone())) else { return };
-    let result = load(&api, record_id.as_deref(), generation).await;
-    let deferred = with(Some(generation), |c| {
-        match result {
-            Ok(loaded) => {
-                c.loaded = loaded;
-                c.phase = Phase::Ready;
-            }
-            Err(e) => c.fail(&e),
-        }
-        c.form.clear_form_notification(SAVING_NOTE_ID);
-        let mut deferred = c.check_and_fix();
-        if let Some(mode) = c.pending_save.take() {
-            if !c.check().blocks_save {
-                deferred.push(Deferred::Save(mode));
-            }
-        }
-        deferred
-    });
-    run(deferred.unwrap_or_default());
-}
-
 async fn load(api: &WebApi, record_id: Option<&str>, generation: u32) -> Result<Loaded, LoadError> {
     let environment = api.environment().await?;
-    let config = Snapshot::from_value(&serde_json::json!({ "opportunity": {}, "environment": environment }))
-        .map(|s| s.config)
-        .unwrap_or_default();
-    let lookups = with(Some(generation), |c| {
+    let config = Config::from_environment(&environment, "$.environment").unwrap_or_default();
+    let mut lookups = Vec::new();
+    with(Some(generation), &mut |c| {
         c.config = config.clone();
         c.register_handlers();
-        LOOKUP_COLUMNS.map(|column| record::lookup(&c.form, column).map(|l| l.id))
-    })
-    .unwrap_or_default();
+        lookups = LOOKUP_COLUMNS.iter().filter_map(|col| record::lookup(&c.form, col).map(|l| (*col, l.id))).collect();
+    });
     let solutions = match record_id {
         Some(id) => api.solutions(id).await?,
         None => Vec::new(),
     };
     let mut related = Map::new();
-    for (column, id) in LOOKUP_COLUMNS.iter().zip(lookups.iter()) {
-        if let Some(id) = id {
-            related.insert((*column).to_owned(), fetch_related(api, column, id, &config).await?);
-        }
+    for (column, id) in lookups {
+        related.insert(column.to_owned(), fetch_related(api, column, &id, &config).await?);
     }
     Ok(Loaded { environment, solutions, related })
 }
@@ -353,24 +357,37 @@ impl Controller {
     /// A lookup changed: load its row, then check again.
     fn reload_related(&mut self, column: &str) {
         let Some(lookup) = record::lookup(&self.form, column) else { return };
-        if self.loaded.related.get(column).and_then(|row| record::row_id(row, column)) == Some(lookup.id.as_str()) {
-            return;
+        if self.loaded.related.get(column).and_then(|row| record::row_id(row, column)) != Some(lookup.id.as_str()) {
+            spawn(self.generation, Job::Related(column.to_owned(), lookup.id));
         }
-        let (generation, api, config, column) =
-            (self.generation, self.api.clone(), self.config.clone(), column.to_owned());
-        wasm_bindgen_futures::spawn_local(async move {
-            let result = fetch_related(&api, &column, &lookup.id, &config).await;
-            let deferred = with(Some(generation), |c| {
-                match result {
-                    Ok(row) => {
-                        c.loaded.related.insert(column, row);
-                    }
-                    Err(e) => c.fail(&e),
-                }
-                c.check_and_fix()
-            });
-            run(deferred.unwrap_or_default());
-        });
+    }
+
+    /// Takes in what a load brought, then checks again.
+    fn apply(&mut self, outcome: Outcome) -> Vec<Deferred> {
+        let loaded_all = matches!(outcome, Outcome::All(_));
+        match outcome {
+            Outcome::All(Ok(loaded)) => {
+                self.loaded = loaded;
+                self.phase = Phase::Ready;
+            }
+            Outcome::Solutions(Ok(rows)) => self.loaded.solutions = rows,
+            Outcome::Related(column, Ok(row)) => {
+                self.loaded.related.insert(column, row);
+            }
+            Outcome::All(Err(e)) | Outcome::Solutions(Err(e)) | Outcome::Related(_, Err(e)) => self.fail(&e),
+        }
+        if loaded_all {
+            self.form.clear_form_notification(SAVING_NOTE_ID);
+        }
+        let check = self.check();
+        let mut deferred = Vec::new();
+        self.auto_fix(&check.findings, false, &mut deferred);
+        if loaded_all {
+            if let Some(mode) = self.pending_save.take().filter(|_| !check.blocks_save) {
+                deferred.push(Deferred::Save(mode));
+            }
+        }
+        deferred
     }
 
     /// Validates the form's opportunity with `cosell_core` and updates what the form shows.
@@ -397,22 +414,15 @@ impl Controller {
             let (form, controls) = (&self.form, &mut self.controls);
             self.shown.apply(form, wanted, summary, |column| controls_of(form, controls, column));
         }
-        if let Some(control) = self.form.control(READINESS_CONTROL) {
-            readiness::push(&control, document.to_string());
+        if let Some(window) = self.form.control(READINESS_CONTROL).and_then(|c| c.content_window()) {
+            spawn(self.generation, Job::Readiness(window, document.to_string()));
         }
         Check { findings, syncs, blocks_save }
     }
 
-    fn check_and_fix(&mut self) -> Vec<Deferred> {
-        let check = self.check();
-        let mut deferred = Vec::new();
-        self.auto_fix(&check.findings, false, &mut deferred);
-        deferred
-    }
-
     /// Help chosen → visibility visible; an attempt to hide a visible referral → reverted, explained.
     fn auto_fix(&mut self, findings: &[Finding], user_changed_visibility: bool, deferred: &mut Vec<Deferred>) {
-        if FIXING.with(|f| *f.borrow()) {
+        if FIXING.with(Cell::get) {
             return;
         }
         let fix = findings.iter().find(|f| matches!(f.rule, RuleId::HelpNeedsVisible | RuleId::VisibilityOneWay));

@@ -2,24 +2,20 @@
 //! referral JSON Partner Center would receive. The form pushes its snapshot into the page's
 //! window; the page renders it with the DOM's text nodes, so every value is escaped.
 
-use crate::xrm::Control;
 use cosell_core::{mapping, validate, Finding, RuleId, Severity, Snapshot};
-use js_sys::{Function, Reflect};
+use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element};
 
-/// Sends the snapshot JSON to the readiness page's `CoSell.Readiness.show` (asynchronously).
-pub fn push(control: &Control, snapshot_json: String) {
-    let Some(window) = control.content_window() else { return };
-    wasm_bindgen_futures::spawn_local(async move {
-        let Ok(window) = wasm_bindgen_futures::JsFuture::from(window).await else { return };
-        let show = ["CoSell", "Readiness", "show"].iter().try_fold(window, |object, key| {
-            Reflect::get(&object, &JsValue::from_str(key)).ok().filter(|v| !v.is_undefined() && !v.is_null())
-        });
-        if let Some(show) = show.and_then(|f| f.dyn_into::<Function>().ok()) {
-            let _ = show.call1(&JsValue::NULL, &JsValue::from_str(&snapshot_json));
-        }
+/// Sends the snapshot JSON to the readiness page's `CoSell.Readiness.show`, once its window is there.
+pub async fn show_in(window: Promise, snapshot_json: &str) {
+    let Ok(window) = wasm_bindgen_futures::JsFuture::from(window).await else { return };
+    let show = ["CoSell", "Readiness", "show"].iter().try_fold(window, |object, key| {
+        Reflect::get(&object, &JsValue::from_str(key)).ok().filter(|v| !v.is_undefined() && !v.is_null())
     });
+    if let Some(show) = show.and_then(|f| f.dyn_into::<Function>().ok()) {
+        let _ = show.call1(&JsValue::NULL, &JsValue::from_str(snapshot_json));
+    }
 }
 
 /// What the page shows for one snapshot.

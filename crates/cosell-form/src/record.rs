@@ -34,19 +34,24 @@ pub struct Loaded {
     pub related: Map<String, Value>,
 }
 
-/// The opportunity columns on the form now. `deal_value_column` names the configured deal value column.
+/// The opportunity columns on the form now, lookups as `_<column>_value` IDs (the stored shape).
+/// `deal_value_column` names the configured deal value column.
 pub fn form_columns(form: &Form, deal_value_column: &str) -> Map<String, Value> {
-    let mut out = Map::new();
-    for column in
-        FORM_COLUMNS.iter().copied().chain(std::iter::once(opp::SYNC_STATE)).chain(std::iter::once(deal_value_column))
-    {
-        if let Some(value) = form.attribute(column).and_then(|a| scalar(a.value())) {
-            out.insert(column.to_owned(), value);
+    let mut out = scalar_columns(form, deal_value_column);
+    for column in LOOKUP_COLUMNS {
+        if let Some(lookup) = lookup(form, column) {
+            out.insert(format!("_{column}_value"), Value::String(lookup.id));
         }
     }
-    for column in LOOKUP_COLUMNS {
-        if let Some(FieldValue::Lookup(lookup)) = form.attribute(column).map(|a| a.value()) {
-            out.insert(format!("_{column}_value"), Value::String(lookup.id));
+    out
+}
+
+fn scalar_columns(form: &Form, deal_value_column: &str) -> Map<String, Value> {
+    let mut out = Map::new();
+    let columns = FORM_COLUMNS.iter().copied().chain([opp::SYNC_STATE, deal_value_column]);
+    for column in columns {
+        if let Some(value) = form.attribute(column).and_then(|a| scalar(a.value())) {
+            out.insert(column.to_owned(), value);
         }
     }
     out
@@ -68,24 +73,25 @@ pub fn snapshot(
     loaded: &Loaded,
     deal_value_column: &str,
 ) -> Value {
-    let mut opportunity = form_columns(form, deal_value_column);
+    let mut opportunity = scalar_columns(form, deal_value_column);
     if let Some(id) = record_id {
         opportunity.insert(opp::ID.to_owned(), Value::String(id.to_owned()));
     }
     for column in LOOKUP_COLUMNS {
         let Some(lookup) = lookup(form, column) else { continue };
-        if let Some(row) = loaded.related.get(column).filter(|row| row_id(row, column) == Some(lookup.id.as_str())) {
-            opportunity.remove(&format!("_{column}_value"));
+        let loaded_row = loaded.related.get(column).filter(|row| row_id(row, column) == Some(lookup.id.as_str()));
+        if let Some(row) = loaded_row {
             opportunity.insert(column.to_owned(), row.clone());
         } else if column == opp::PARENT_ACCOUNT {
             // Until the account row arrives, the lookup's name is the account name.
-            opportunity.remove(&format!("_{column}_value"));
             let mut row = Map::new();
-            row.insert(account::ID.to_owned(), Value::String(lookup.id.clone()));
+            row.insert(account::ID.to_owned(), Value::String(lookup.id));
             if let Some(name) = lookup.name {
                 row.insert(account::NAME.to_owned(), Value::String(name));
             }
             opportunity.insert(column.to_owned(), Value::Object(row));
+        } else {
+            opportunity.insert(format!("_{column}_value"), Value::String(lookup.id));
         }
     }
     let mut root = Map::new();

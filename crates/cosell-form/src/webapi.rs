@@ -105,11 +105,9 @@ impl WebApi {
 
 /// `{"value": [...]}` → the rows.
 fn rows(collection: Value) -> Vec<Value> {
-    match collection {
-        Value::Object(mut m) => match m.remove("value") {
-            Some(Value::Array(items)) => items,
-            _ => Vec::new(),
-        },
+    let Value::Object(map) = collection else { return Vec::new() };
+    match map.into_iter().find(|(key, _)| key == "value") {
+        Some((_, Value::Array(items))) => items,
         _ => Vec::new(),
     }
 }

@@ -1,0 +1,17 @@
+// Regenerates www/demo/screenshot.png (used by the README): the demo form after choosing
+// "How can Microsoft help?" without a customer contact. Run with the demo served (cargo xtask demo).
+import { launch, openForm } from "./browser.mjs";
+import { fileURLToPath } from "node:url";
+
+const browser = await launch();
+try {
+    const { page } = await openForm(browser.context);
+    await page.selectOption("#f-cosell_howcanmicrosofthelp", "100000002");
+    await page.locator('[data-control="parentcontactid"] .notification.error').waitFor();
+    await page.waitForTimeout(300);
+    const out = fileURLToPath(new URL("../../www/demo/screenshot.png", import.meta.url));
+    await page.screenshot({ path: out, fullPage: true });
+    console.log(out);
+} finally {
+    await browser.close();
+}
