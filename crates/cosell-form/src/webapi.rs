@@ -34,14 +34,13 @@ impl WebApi {
             .header("If-None-Match", "null")
             .send()
             .await
-            .map_err(|e| LoadError(format!("the Dataverse Web API could not be reached ({e})")))?;
+            .map_err(|_| LoadError("the Dataverse Web API could not be reached (offline?)".to_owned()))?;
         let status = response.status();
-        let text =
-            response.text().await.map_err(|e| LoadError(format!("reading the Web API response failed ({e})")))?;
+        let text = response.text().await.map_err(|_| LoadError("reading the Web API response failed".to_owned()))?;
         if !(200..300).contains(&status) {
             return Err(LoadError(format!("the Dataverse Web API answered HTTP {status}{}", error_message(&text))));
         }
-        serde_json::from_str(&text).map_err(|e| LoadError(format!("the Web API answered invalid JSON ({e})")))
+        serde_json::from_str(&text).map_err(|_| LoadError("the Web API answered invalid JSON".to_owned()))
     }
 
     /// The solution's environment variables: schema name → current value (or default value).
