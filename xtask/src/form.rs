@@ -13,8 +13,9 @@ use std::process::Command;
 
 const WASM_BINDGEN_VERSION: &str = "0.2.130";
 const WASM_PACK_VERSION: &str = "0.15.1";
-/// The budget the issue sets for the form bundle, gzip-compressed.
-const BUNDLE_GZIP_BUDGET: usize = 100 * 1024;
+/// The budget the issue sets for the form bundle, gzip-compressed: 100 KB, read strictly as
+/// 100,000 bytes (not 102,400) so that either reading of "KB" holds.
+const BUNDLE_GZIP_BUDGET: usize = 100_000;
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const APT_PACKAGES: &str = "apt-get install -y chromium chromium-driver nodejs npm gzip";
@@ -35,7 +36,7 @@ pub fn dist() -> util::Result {
     let glue = read_text(&pkg.join("cosell_form.js"))?;
     let wasm = pkg.join("cosell_form_bg.wasm");
     optimize(&wasm)?;
-    let compressed = gzip(&std::fs::read(&wasm).map_err(|e| format!("read {}: {e}", wasm.display()))?)?;
+    let compressed = zopfli(&wasm)?;
     let loader = read_text(&root.join("crates/cosell-form/js/loader.js"))?;
     let bundle =
         loader.replacen("/*@GLUE@*/", &without_comment_lines(&glue), 1).replacen("/*@WASM@*/", &base64(&compressed), 1);
@@ -65,6 +66,14 @@ fn optimize(wasm: &Path) -> util::Result {
             .arg("-o")
             .arg(wasm),
     )
+}
+
+/// The module gzip-compressed by zopfli (from the pinned npm package; see crates/cosell-form/js).
+fn zopfli(wasm: &Path) -> util::Result<Vec<u8>> {
+    let tools = util::root().join("crates/cosell-form/js");
+    let out = wasm.with_extension("wasm.gz");
+    util::run(Command::new("node").arg(tools.join("compress.mjs")).arg(wasm).arg(&out))?;
+    std::fs::read(&out).map_err(|e| format!("read {}: {e}", out.display()))
 }
 
 /// `npm ci` in `dir` unless its node_modules matches its package-lock.json.

@@ -1,471 +1,125 @@
 //! ISO 3166-1 alpha-2 country codes and ISO 4217 currency codes, complete lists.
 //!
 //! Generated once from the `pycountry` 26.2.16 package (its ISO 3166-1 and ISO 4217 tables,
-//! which follow the ISO maintenance agencies) and kept sorted for binary search. To regenerate
-//! after an ISO change: `pip install pycountry`, then print `sorted((c.alpha_2, c.name) for c in
-//! pycountry.countries)` and `sorted((c.alpha_3, c.name) for c in pycountry.currencies)` into
-//! the two tables below.
+//! which follow the ISO maintenance agencies). To regenerate after an ISO change: `pip install
+//! pycountry`, then write `sorted(pycountry.countries, key=alpha_2)` codes and names and
+//! `sorted(c.alpha_3 for c in pycountry.currencies)` into the three strings below.
+//!
+//! The tables are packed strings (fixed-width codes, `|`-separated names) rather than arrays of
+//! `&str`: the same facts in a fraction of the WebAssembly form bundle, which has a size budget.
 
-/// Every officially assigned ISO 3166-1 alpha-2 code with its English short name, sorted by code.
-pub const COUNTRIES: &[(&str, &str)] = &[
-    ("AD", "Andorra"),
-    ("AE", "United Arab Emirates"),
-    ("AF", "Afghanistan"),
-    ("AG", "Antigua and Barbuda"),
-    ("AI", "Anguilla"),
-    ("AL", "Albania"),
-    ("AM", "Armenia"),
-    ("AO", "Angola"),
-    ("AQ", "Antarctica"),
-    ("AR", "Argentina"),
-    ("AS", "American Samoa"),
-    ("AT", "Austria"),
-    ("AU", "Australia"),
-    ("AW", "Aruba"),
-    ("AX", "Åland Islands"),
-    ("AZ", "Azerbaijan"),
-    ("BA", "Bosnia and Herzegovina"),
-    ("BB", "Barbados"),
-    ("BD", "Bangladesh"),
-    ("BE", "Belgium"),
-    ("BF", "Burkina Faso"),
-    ("BG", "Bulgaria"),
-    ("BH", "Bahrain"),
-    ("BI", "Burundi"),
-    ("BJ", "Benin"),
-    ("BL", "Saint Barthélemy"),
-    ("BM", "Bermuda"),
-    ("BN", "Brunei Darussalam"),
-    ("BO", "Bolivia, Plurinational State of"),
-    ("BQ", "Bonaire, Sint Eustatius and Saba"),
-    ("BR", "Brazil"),
-    ("BS", "Bahamas"),
-    ("BT", "Bhutan"),
-    ("BV", "Bouvet Island"),
-    ("BW", "Botswana"),
-    ("BY", "Belarus"),
-    ("BZ", "Belize"),
-    ("CA", "Canada"),
-    ("CC", "Cocos (Keeling) Islands"),
-    ("CD", "Congo, The Democratic Republic of the"),
-    ("CF", "Central African Republic"),
-    ("CG", "Congo"),
-    ("CH", "Switzerland"),
-    ("CI", "Côte d'Ivoire"),
-    ("CK", "Cook Islands"),
-    ("CL", "Chile"),
-    ("CM", "Cameroon"),
-    ("CN", "China"),
-    ("CO", "Colombia"),
-    ("CR", "Costa Rica"),
-    ("CU", "Cuba"),
-    ("CV", "Cabo Verde"),
-    ("CW", "Curaçao"),
-    ("CX", "Christmas Island"),
-    ("CY", "Cyprus"),
-    ("CZ", "Czechia"),
-    ("DE", "Germany"),
-    ("DJ", "Djibouti"),
-    ("DK", "Denmark"),
-    ("DM", "Dominica"),
-    ("DO", "Dominican Republic"),
-    ("DZ", "Algeria"),
-    ("EC", "Ecuador"),
-    ("EE", "Estonia"),
-    ("EG", "Egypt"),
-    ("EH", "Western Sahara"),
-    ("ER", "Eritrea"),
-    ("ES", "Spain"),
-    ("ET", "Ethiopia"),
-    ("FI", "Finland"),
-    ("FJ", "Fiji"),
-    ("FK", "Falkland Islands (Malvinas)"),
-    ("FM", "Micronesia, Federated States of"),
-    ("FO", "Faroe Islands"),
-    ("FR", "France"),
-    ("GA", "Gabon"),
-    ("GB", "United Kingdom"),
-    ("GD", "Grenada"),
-    ("GE", "Georgia"),
-    ("GF", "French Guiana"),
-    ("GG", "Guernsey"),
-    ("GH", "Ghana"),
-    ("GI", "Gibraltar"),
-    ("GL", "Greenland"),
-    ("GM", "Gambia"),
-    ("GN", "Guinea"),
-    ("GP", "Guadeloupe"),
-    ("GQ", "Equatorial Guinea"),
-    ("GR", "Greece"),
-    ("GS", "South Georgia and the South Sandwich Islands"),
-    ("GT", "Guatemala"),
-    ("GU", "Guam"),
-    ("GW", "Guinea-Bissau"),
-    ("GY", "Guyana"),
-    ("HK", "Hong Kong"),
-    ("HM", "Heard Island and McDonald Islands"),
-    ("HN", "Honduras"),
-    ("HR", "Croatia"),
-    ("HT", "Haiti"),
-    ("HU", "Hungary"),
-    ("ID", "Indonesia"),
-    ("IE", "Ireland"),
-    ("IL", "Israel"),
-    ("IM", "Isle of Man"),
-    ("IN", "India"),
-    ("IO", "British Indian Ocean Territory"),
-    ("IQ", "Iraq"),
-    ("IR", "Iran, Islamic Republic of"),
-    ("IS", "Iceland"),
-    ("IT", "Italy"),
-    ("JE", "Jersey"),
-    ("JM", "Jamaica"),
-    ("JO", "Jordan"),
-    ("JP", "Japan"),
-    ("KE", "Kenya"),
-    ("KG", "Kyrgyzstan"),
-    ("KH", "Cambodia"),
-    ("KI", "Kiribati"),
-    ("KM", "Comoros"),
-    ("KN", "Saint Kitts and Nevis"),
-    ("KP", "Korea, Democratic People's Republic of"),
-    ("KR", "Korea, Republic of"),
-    ("KW", "Kuwait"),
-    ("KY", "Cayman Islands"),
-    ("KZ", "Kazakhstan"),
-    ("LA", "Lao People's Democratic Republic"),
-    ("LB", "Lebanon"),
-    ("LC", "Saint Lucia"),
-    ("LI", "Liechtenstein"),
-    ("LK", "Sri Lanka"),
-    ("LR", "Liberia"),
-    ("LS", "Lesotho"),
-    ("LT", "Lithuania"),
-    ("LU", "Luxembourg"),
-    ("LV", "Latvia"),
-    ("LY", "Libya"),
-    ("MA", "Morocco"),
-    ("MC", "Monaco"),
-    ("MD", "Moldova, Republic of"),
-    ("ME", "Montenegro"),
-    ("MF", "Saint Martin (French part)"),
-    ("MG", "Madagascar"),
-    ("MH", "Marshall Islands"),
-    ("MK", "North Macedonia"),
-    ("ML", "Mali"),
-    ("MM", "Myanmar"),
-    ("MN", "Mongolia"),
-    ("MO", "Macao"),
-    ("MP", "Northern Mariana Islands"),
-    ("MQ", "Martinique"),
-    ("MR", "Mauritania"),
-    ("MS", "Montserrat"),
-    ("MT", "Malta"),
-    ("MU", "Mauritius"),
-    ("MV", "Maldives"),
-    ("MW", "Malawi"),
-    ("MX", "Mexico"),
-    ("MY", "Malaysia"),
-    ("MZ", "Mozambique"),
-    ("NA", "Namibia"),
-    ("NC", "New Caledonia"),
-    ("NE", "Niger"),
-    ("NF", "Norfolk Island"),
-    ("NG", "Nigeria"),
-    ("NI", "Nicaragua"),
-    ("NL", "Netherlands"),
-    ("NO", "Norway"),
-    ("NP", "Nepal"),
-    ("NR", "Nauru"),
-    ("NU", "Niue"),
-    ("NZ", "New Zealand"),
-    ("OM", "Oman"),
-    ("PA", "Panama"),
-    ("PE", "Peru"),
-    ("PF", "French Polynesia"),
-    ("PG", "Papua New Guinea"),
-    ("PH", "Philippines"),
-    ("PK", "Pakistan"),
-    ("PL", "Poland"),
-    ("PM", "Saint Pierre and Miquelon"),
-    ("PN", "Pitcairn"),
-    ("PR", "Puerto Rico"),
-    ("PS", "Palestine, State of"),
-    ("PT", "Portugal"),
-    ("PW", "Palau"),
-    ("PY", "Paraguay"),
-    ("QA", "Qatar"),
-    ("RE", "Réunion"),
-    ("RO", "Romania"),
-    ("RS", "Serbia"),
-    ("RU", "Russian Federation"),
-    ("RW", "Rwanda"),
-    ("SA", "Saudi Arabia"),
-    ("SB", "Solomon Islands"),
-    ("SC", "Seychelles"),
-    ("SD", "Sudan"),
-    ("SE", "Sweden"),
-    ("SG", "Singapore"),
-    ("SH", "Saint Helena, Ascension and Tristan da Cunha"),
-    ("SI", "Slovenia"),
-    ("SJ", "Svalbard and Jan Mayen"),
-    ("SK", "Slovakia"),
-    ("SL", "Sierra Leone"),
-    ("SM", "San Marino"),
-    ("SN", "Senegal"),
-    ("SO", "Somalia"),
-    ("SR", "Suriname"),
-    ("SS", "South Sudan"),
-    ("ST", "Sao Tome and Principe"),
-    ("SV", "El Salvador"),
-    ("SX", "Sint Maarten (Dutch part)"),
-    ("SY", "Syrian Arab Republic"),
-    ("SZ", "Eswatini"),
-    ("TC", "Turks and Caicos Islands"),
-    ("TD", "Chad"),
-    ("TF", "French Southern Territories"),
-    ("TG", "Togo"),
-    ("TH", "Thailand"),
-    ("TJ", "Tajikistan"),
-    ("TK", "Tokelau"),
-    ("TL", "Timor-Leste"),
-    ("TM", "Turkmenistan"),
-    ("TN", "Tunisia"),
-    ("TO", "Tonga"),
-    ("TR", "Türkiye"),
-    ("TT", "Trinidad and Tobago"),
-    ("TV", "Tuvalu"),
-    ("TW", "Taiwan, Province of China"),
-    ("TZ", "Tanzania, United Republic of"),
-    ("UA", "Ukraine"),
-    ("UG", "Uganda"),
-    ("UM", "United States Minor Outlying Islands"),
-    ("US", "United States"),
-    ("UY", "Uruguay"),
-    ("UZ", "Uzbekistan"),
-    ("VA", "Holy See (Vatican City State)"),
-    ("VC", "Saint Vincent and the Grenadines"),
-    ("VE", "Venezuela, Bolivarian Republic of"),
-    ("VG", "Virgin Islands, British"),
-    ("VI", "Virgin Islands, U.S."),
-    ("VN", "Viet Nam"),
-    ("VU", "Vanuatu"),
-    ("WF", "Wallis and Futuna"),
-    ("WS", "Samoa"),
-    ("YE", "Yemen"),
-    ("YT", "Mayotte"),
-    ("ZA", "South Africa"),
-    ("ZM", "Zambia"),
-    ("ZW", "Zimbabwe"),
-];
+/// Every officially assigned ISO 3166-1 alpha-2 code, two letters each, sorted (249 codes).
+const COUNTRY_CODES: &str = "\
+    ADAEAFAGAIALAMAOAQARASATAUAWAXAZBABBBDBEBFBGBHBIBJBLBMBNBOBQBRBSBTBVBWBYBZCACCCDCFCGCHCICKCLCMCN\
+    COCRCUCVCWCXCYCZDEDJDKDMDODZECEEEGEHERESETFIFJFKFMFOFRGAGBGDGEGFGGGHGIGLGMGNGPGQGRGSGTGUGWGYHKHM\
+    HNHRHTHUIDIEILIMINIOIQIRISITJEJMJOJPKEKGKHKIKMKNKPKRKWKYKZLALBLCLILKLRLSLTLULVLYMAMCMDMEMFMGMHMK\
+    MLMMMNMOMPMQMRMSMTMUMVMWMXMYMZNANCNENFNGNINLNONPNRNUNZOMPAPEPFPGPHPKPLPMPNPRPSPTPWPYQARERORSRURW\
+    SASBSCSDSESGSHSISJSKSLSMSNSOSRSSSTSVSXSYSZTCTDTFTGTHTJTKTLTMTNTOTRTTTVTWTZUAUGUMUSUYUZVAVCVEVGVI\
+    VNVUWFWSYEYTZAZMZW\
+";
 
-/// Every active ISO 4217 currency code (including funds and precious metals) with its name, sorted by code.
-pub const CURRENCIES: &[(&str, &str)] = &[
-    ("AED", "UAE Dirham"),
-    ("AFN", "Afghani"),
-    ("ALL", "Lek"),
-    ("AMD", "Armenian Dram"),
-    ("AOA", "Kwanza"),
-    ("ARS", "Argentine Peso"),
-    ("AUD", "Australian Dollar"),
-    ("AWG", "Aruban Florin"),
-    ("AZN", "Azerbaijan Manat"),
-    ("BAM", "Convertible Mark"),
-    ("BBD", "Barbados Dollar"),
-    ("BDT", "Taka"),
-    ("BHD", "Bahraini Dinar"),
-    ("BIF", "Burundi Franc"),
-    ("BMD", "Bermudian Dollar"),
-    ("BND", "Brunei Dollar"),
-    ("BOB", "Boliviano"),
-    ("BOV", "Mvdol"),
-    ("BRL", "Brazilian Real"),
-    ("BSD", "Bahamian Dollar"),
-    ("BTN", "Ngultrum"),
-    ("BWP", "Pula"),
-    ("BYN", "Belarusian Ruble"),
-    ("BZD", "Belize Dollar"),
-    ("CAD", "Canadian Dollar"),
-    ("CDF", "Congolese Franc"),
-    ("CHE", "WIR Euro"),
-    ("CHF", "Swiss Franc"),
-    ("CHW", "WIR Franc"),
-    ("CLF", "Unidad de Fomento"),
-    ("CLP", "Chilean Peso"),
-    ("CNY", "Yuan Renminbi"),
-    ("COP", "Colombian Peso"),
-    ("COU", "Unidad de Valor Real"),
-    ("CRC", "Costa Rican Colon"),
-    ("CUP", "Cuban Peso"),
-    ("CVE", "Cabo Verde Escudo"),
-    ("CZK", "Czech Koruna"),
-    ("DJF", "Djibouti Franc"),
-    ("DKK", "Danish Krone"),
-    ("DOP", "Dominican Peso"),
-    ("DZD", "Algerian Dinar"),
-    ("EGP", "Egyptian Pound"),
-    ("ERN", "Nakfa"),
-    ("ETB", "Ethiopian Birr"),
-    ("EUR", "Euro"),
-    ("FJD", "Fiji Dollar"),
-    ("FKP", "Falkland Islands Pound"),
-    ("GBP", "Pound Sterling"),
-    ("GEL", "Lari"),
-    ("GHS", "Ghana Cedi"),
-    ("GIP", "Gibraltar Pound"),
-    ("GMD", "Dalasi"),
-    ("GNF", "Guinean Franc"),
-    ("GTQ", "Quetzal"),
-    ("GYD", "Guyana Dollar"),
-    ("HKD", "Hong Kong Dollar"),
-    ("HNL", "Lempira"),
-    ("HTG", "Gourde"),
-    ("HUF", "Forint"),
-    ("IDR", "Rupiah"),
-    ("ILS", "New Israeli Sheqel"),
-    ("INR", "Indian Rupee"),
-    ("IQD", "Iraqi Dinar"),
-    ("IRR", "Iranian Rial"),
-    ("ISK", "Iceland Krona"),
-    ("JMD", "Jamaican Dollar"),
-    ("JOD", "Jordanian Dinar"),
-    ("JPY", "Yen"),
-    ("KES", "Kenyan Shilling"),
-    ("KGS", "Som"),
-    ("KHR", "Riel"),
-    ("KMF", "Comorian Franc"),
-    ("KPW", "North Korean Won"),
-    ("KRW", "Won"),
-    ("KWD", "Kuwaiti Dinar"),
-    ("KYD", "Cayman Islands Dollar"),
-    ("KZT", "Tenge"),
-    ("LAK", "Lao Kip"),
-    ("LBP", "Lebanese Pound"),
-    ("LKR", "Sri Lanka Rupee"),
-    ("LRD", "Liberian Dollar"),
-    ("LSL", "Loti"),
-    ("LYD", "Libyan Dinar"),
-    ("MAD", "Moroccan Dirham"),
-    ("MDL", "Moldovan Leu"),
-    ("MGA", "Malagasy Ariary"),
-    ("MKD", "Denar"),
-    ("MMK", "Kyat"),
-    ("MNT", "Tugrik"),
-    ("MOP", "Pataca"),
-    ("MRU", "Ouguiya"),
-    ("MUR", "Mauritius Rupee"),
-    ("MVR", "Rufiyaa"),
-    ("MWK", "Malawi Kwacha"),
-    ("MXN", "Mexican Peso"),
-    ("MXV", "Mexican Unidad de Inversion (UDI)"),
-    ("MYR", "Malaysian Ringgit"),
-    ("MZN", "Mozambique Metical"),
-    ("NAD", "Namibia Dollar"),
-    ("NGN", "Naira"),
-    ("NIO", "Cordoba Oro"),
-    ("NOK", "Norwegian Krone"),
-    ("NPR", "Nepalese Rupee"),
-    ("NZD", "New Zealand Dollar"),
-    ("OMR", "Rial Omani"),
-    ("PAB", "Balboa"),
-    ("PEN", "Sol"),
-    ("PGK", "Kina"),
-    ("PHP", "Philippine Peso"),
-    ("PKR", "Pakistan Rupee"),
-    ("PLN", "Zloty"),
-    ("PYG", "Guarani"),
-    ("QAR", "Qatari Rial"),
-    ("RON", "Romanian Leu"),
-    ("RSD", "Serbian Dinar"),
-    ("RUB", "Russian Ruble"),
-    ("RWF", "Rwanda Franc"),
-    ("SAR", "Saudi Riyal"),
-    ("SBD", "Solomon Islands Dollar"),
-    ("SCR", "Seychelles Rupee"),
-    ("SDG", "Sudanese Pound"),
-    ("SEK", "Swedish Krona"),
-    ("SGD", "Singapore Dollar"),
-    ("SHP", "Saint Helena Pound"),
-    ("SLE", "Leone"),
-    ("SOS", "Somali Shilling"),
-    ("SRD", "Surinam Dollar"),
-    ("SSP", "South Sudanese Pound"),
-    ("STN", "Dobra"),
-    ("SVC", "El Salvador Colon"),
-    ("SYP", "Syrian Pound"),
-    ("SZL", "Lilangeni"),
-    ("THB", "Baht"),
-    ("TJS", "Somoni"),
-    ("TMT", "Turkmenistan New Manat"),
-    ("TND", "Tunisian Dinar"),
-    ("TOP", "Pa’anga"),
-    ("TRY", "Turkish Lira"),
-    ("TTD", "Trinidad and Tobago Dollar"),
-    ("TWD", "New Taiwan Dollar"),
-    ("TZS", "Tanzanian Shilling"),
-    ("UAH", "Hryvnia"),
-    ("UGX", "Uganda Shilling"),
-    ("USD", "US Dollar"),
-    ("USN", "US Dollar (Next day)"),
-    ("UYI", "Uruguay Peso en Unidades Indexadas (UI)"),
-    ("UYU", "Peso Uruguayo"),
-    ("UYW", "Unidad Previsional"),
-    ("UZS", "Uzbekistan Sum"),
-    ("VED", "Bolívar Soberano"),
-    ("VES", "Bolívar Soberano"),
-    ("VND", "Dong"),
-    ("VUV", "Vatu"),
-    ("WST", "Tala"),
-    ("XAD", "Arab Accounting Dinar"),
-    ("XAF", "CFA Franc BEAC"),
-    ("XAG", "Silver"),
-    ("XAU", "Gold"),
-    ("XBA", "Bond Markets Unit European Composite Unit (EURCO)"),
-    ("XBB", "Bond Markets Unit European Monetary Unit (E.M.U.-6)"),
-    ("XBC", "Bond Markets Unit European Unit of Account 9 (E.U.A.-9)"),
-    ("XBD", "Bond Markets Unit European Unit of Account 17 (E.U.A.-17)"),
-    ("XCD", "East Caribbean Dollar"),
-    ("XCG", "Caribbean Guilder"),
-    ("XDR", "SDR (Special Drawing Right)"),
-    ("XOF", "CFA Franc BCEAO"),
-    ("XPD", "Palladium"),
-    ("XPF", "CFP Franc"),
-    ("XPT", "Platinum"),
-    ("XSU", "Sucre"),
-    ("XTS", "Codes specifically reserved for testing purposes"),
-    ("XUA", "ADB Unit of Account"),
-    ("XXX", "The codes assigned for transactions where no currency is involved"),
-    ("YER", "Yemeni Rial"),
-    ("ZAR", "Rand"),
-    ("ZMW", "Zambian Kwacha"),
-    ("ZWG", "Zimbabwe Gold"),
-];
+/// The English short names of [`COUNTRY_CODES`], in the same order, separated by `|`. Lines
+/// break only after a `|` (a `\` line continuation drops the next line's leading spaces).
+const COUNTRY_NAMES: &str = "\
+    Andorra|United Arab Emirates|Afghanistan|Antigua and Barbuda|Anguilla|Albania|Armenia|Angola|\
+    Antarctica|Argentina|American Samoa|Austria|Australia|Aruba|Åland Islands|Azerbaijan|\
+    Bosnia and Herzegovina|Barbados|Bangladesh|Belgium|Burkina Faso|Bulgaria|Bahrain|Burundi|Benin|\
+    Saint Barthélemy|Bermuda|Brunei Darussalam|Bolivia, Plurinational State of|\
+    Bonaire, Sint Eustatius and Saba|Brazil|Bahamas|Bhutan|Bouvet Island|Botswana|Belarus|Belize|\
+    Canada|Cocos (Keeling) Islands|Congo, The Democratic Republic of the|Central African Republic|\
+    Congo|Switzerland|Côte d'Ivoire|Cook Islands|Chile|Cameroon|China|Colombia|Costa Rica|Cuba|\
+    Cabo Verde|Curaçao|Christmas Island|Cyprus|Czechia|Germany|Djibouti|Denmark|Dominica|\
+    Dominican Republic|Algeria|Ecuador|Estonia|Egypt|Western Sahara|Eritrea|Spain|Ethiopia|Finland|\
+    Fiji|Falkland Islands (Malvinas)|Micronesia, Federated States of|Faroe Islands|France|Gabon|\
+    United Kingdom|Grenada|Georgia|French Guiana|Guernsey|Ghana|Gibraltar|Greenland|Gambia|Guinea|\
+    Guadeloupe|Equatorial Guinea|Greece|South Georgia and the South Sandwich Islands|Guatemala|Guam|\
+    Guinea-Bissau|Guyana|Hong Kong|Heard Island and McDonald Islands|Honduras|Croatia|Haiti|Hungary|\
+    Indonesia|Ireland|Israel|Isle of Man|India|British Indian Ocean Territory|Iraq|\
+    Iran, Islamic Republic of|Iceland|Italy|Jersey|Jamaica|Jordan|Japan|Kenya|Kyrgyzstan|Cambodia|\
+    Kiribati|Comoros|Saint Kitts and Nevis|Korea, Democratic People's Republic of|\
+    Korea, Republic of|Kuwait|Cayman Islands|Kazakhstan|Lao People's Democratic Republic|Lebanon|\
+    Saint Lucia|Liechtenstein|Sri Lanka|Liberia|Lesotho|Lithuania|Luxembourg|Latvia|Libya|Morocco|\
+    Monaco|Moldova, Republic of|Montenegro|Saint Martin (French part)|Madagascar|Marshall Islands|\
+    North Macedonia|Mali|Myanmar|Mongolia|Macao|Northern Mariana Islands|Martinique|Mauritania|\
+    Montserrat|Malta|Mauritius|Maldives|Malawi|Mexico|Malaysia|Mozambique|Namibia|New Caledonia|\
+    Niger|Norfolk Island|Nigeria|Nicaragua|Netherlands|Norway|Nepal|Nauru|Niue|New Zealand|Oman|\
+    Panama|Peru|French Polynesia|Papua New Guinea|Philippines|Pakistan|Poland|\
+    Saint Pierre and Miquelon|Pitcairn|Puerto Rico|Palestine, State of|Portugal|Palau|Paraguay|\
+    Qatar|Réunion|Romania|Serbia|Russian Federation|Rwanda|Saudi Arabia|Solomon Islands|Seychelles|\
+    Sudan|Sweden|Singapore|Saint Helena, Ascension and Tristan da Cunha|Slovenia|\
+    Svalbard and Jan Mayen|Slovakia|Sierra Leone|San Marino|Senegal|Somalia|Suriname|South Sudan|\
+    Sao Tome and Principe|El Salvador|Sint Maarten (Dutch part)|Syrian Arab Republic|Eswatini|\
+    Turks and Caicos Islands|Chad|French Southern Territories|Togo|Thailand|Tajikistan|Tokelau|\
+    Timor-Leste|Turkmenistan|Tunisia|Tonga|Türkiye|Trinidad and Tobago|Tuvalu|\
+    Taiwan, Province of China|Tanzania, United Republic of|Ukraine|Uganda|\
+    United States Minor Outlying Islands|United States|Uruguay|Uzbekistan|\
+    Holy See (Vatican City State)|Saint Vincent and the Grenadines|\
+    Venezuela, Bolivarian Republic of|Virgin Islands, British|Virgin Islands, U.S.|Viet Nam|Vanuatu|\
+    Wallis and Futuna|Samoa|Yemen|Mayotte|South Africa|Zambia|Zimbabwe\
+";
+
+/// Every active ISO 4217 currency code (including funds and precious metals), three letters each, sorted.
+const CURRENCY_CODES: &str = "\
+    AEDAFNALLAMDAOAARSAUDAWGAZNBAMBBDBDTBHDBIFBMDBNDBOBBOVBRLBSDBTNBWPBYNBZDCADCDFCHECHFCHWCLFCLPCNY\
+    COPCOUCRCCUPCVECZKDJFDKKDOPDZDEGPERNETBEURFJDFKPGBPGELGHSGIPGMDGNFGTQGYDHKDHNLHTGHUFIDRILSINRIQD\
+    IRRISKJMDJODJPYKESKGSKHRKMFKPWKRWKWDKYDKZTLAKLBPLKRLRDLSLLYDMADMDLMGAMKDMMKMNTMOPMRUMURMVRMWKMXN\
+    MXVMYRMZNNADNGNNIONOKNPRNZDOMRPABPENPGKPHPPKRPLNPYGQARRONRSDRUBRWFSARSBDSCRSDGSEKSGDSHPSLESOSSRD\
+    SSPSTNSVCSYPSZLTHBTJSTMTTNDTOPTRYTTDTWDTZSUAHUGXUSDUSNUYIUYUUYWUZSVEDVESVNDVUVWSTXADXAFXAGXAUXBA\
+    XBBXBCXBDXCDXCGXDRXOFXPDXPFXPTXSUXTSXUAXXXYERZARZMWZWG\
+";
+
+/// The `i`th fixed-width code of a packed table.
+fn code_at(table: &'static str, width: usize, i: usize) -> Option<&'static str> {
+    table.get(i * width..(i + 1) * width)
+}
+
+/// The position of `code` in a packed, sorted table of fixed-width codes.
+fn position(table: &'static str, width: usize, code: &str) -> Option<usize> {
+    if code.len() != width {
+        return None;
+    }
+    let (mut low, mut high) = (0, table.len() / width);
+    while low < high {
+        let mid = low + (high - low) / 2;
+        match code_at(table, width, mid)?.cmp(code) {
+            std::cmp::Ordering::Equal => return Some(mid),
+            std::cmp::Ordering::Less => low = mid + 1,
+            std::cmp::Ordering::Greater => high = mid,
+        }
+    }
+    None
+}
+
+/// Every country code with its name, in code order.
+pub fn countries() -> impl Iterator<Item = (&'static str, &'static str)> {
+    (0..COUNTRY_CODES.len() / 2).filter_map(|i| code_at(COUNTRY_CODES, 2, i)).zip(COUNTRY_NAMES.split('|'))
+}
+
+/// Every currency code, in order.
+pub fn currencies() -> impl Iterator<Item = &'static str> {
+    (0..CURRENCY_CODES.len() / 3).filter_map(|i| code_at(CURRENCY_CODES, 3, i))
+}
 
 /// The English name of an ISO 3166-1 alpha-2 code (exact, upper case), if it is one.
 pub fn country_name(code: &str) -> Option<&'static str> {
-    COUNTRIES.binary_search_by(|(c, _)| (*c).cmp(code)).ok().and_then(|i| COUNTRIES.get(i)).map(|(_, n)| *n)
+    position(COUNTRY_CODES, 2, code).and_then(|i| COUNTRY_NAMES.split('|').nth(i))
 }
 
 /// Whether `code` is an assigned ISO 3166-1 alpha-2 code (exact, upper case).
 pub fn is_country(code: &str) -> bool {
-    country_name(code).is_some()
+    position(COUNTRY_CODES, 2, code).is_some()
 }
 
 /// The alpha-2 code whose English name is `name` (case-insensitive), for hints such as
 /// "United States" → "US".
 pub fn country_code_for_name(name: &str) -> Option<&'static str> {
     let name = name.trim();
-    COUNTRIES.iter().find(|(_, n)| n.eq_ignore_ascii_case(name)).map(|(c, _)| *c)
-}
-
-/// The name of an ISO 4217 code (exact, upper case), if it is one.
-pub fn currency_name(code: &str) -> Option<&'static str> {
-    CURRENCIES.binary_search_by(|(c, _)| (*c).cmp(code)).ok().and_then(|i| CURRENCIES.get(i)).map(|(_, n)| *n)
+    countries().find(|(_, n)| n.eq_ignore_ascii_case(name)).map(|(c, _)| c)
 }
 
 /// Whether `code` is an active ISO 4217 currency code (exact, upper case).
 pub fn is_currency(code: &str) -> bool {
-    currency_name(code).is_some()
+    position(CURRENCY_CODES, 3, code).is_some()
 }
 
 /// ISO 4217 codes that are not money a deal is priced in: precious metals, bond-market units,
@@ -484,26 +138,42 @@ mod tests {
 
     #[test]
     fn lists_are_complete_and_sorted() {
-        assert_eq!(COUNTRIES.len(), 249);
-        assert!(CURRENCIES.len() >= 170);
-        assert!(COUNTRIES.windows(2).all(|w| w[0].0 < w[1].0));
-        assert!(CURRENCIES.windows(2).all(|w| w[0].0 < w[1].0));
-        assert!(COUNTRIES.iter().all(|(c, _)| c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase())));
-        assert!(CURRENCIES.iter().all(|(c, _)| c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase())));
+        let codes: Vec<_> = countries().map(|(c, _)| c).collect();
+        assert_eq!(codes.len(), 249);
+        assert_eq!(COUNTRY_NAMES.split('|').count(), 249, "one name per code");
+        assert!(codes.windows(2).all(|w| w[0] < w[1]));
+        let currencies: Vec<_> = currencies().collect();
+        assert_eq!(currencies.len(), CURRENCY_COUNT);
+        assert!(currencies.windows(2).all(|w| w[0] < w[1]));
+        assert!(codes.iter().all(|c| c.bytes().all(|b| b.is_ascii_uppercase())));
+        assert!(currencies.iter().all(|c| c.bytes().all(|b| b.is_ascii_uppercase())));
+        assert_eq!(COUNTRY_CODES.len(), 2 * 249);
+        assert_eq!(CURRENCY_CODES.len() % 3, 0);
+    }
+
+    #[test]
+    fn every_listed_code_is_found_and_nothing_else() {
+        for (c, name) in countries() {
+            assert!(is_country(c), "{c}");
+            assert_eq!(country_name(c), Some(name));
+        }
+        for c in currencies() {
+            assert!(is_currency(c), "{c}");
+        }
     }
 
     #[test]
     fn real_codes_pass_and_lookalikes_fail() {
-        for c in ["US", "DE", "GB", "NL", "AX", "SS"] {
+        for c in ["US", "DE", "GB", "NL", "AX", "SS", "AD", "ZW"] {
             assert!(is_country(c), "{c}");
         }
-        for c in ["UK", "EU", "XX", "ZZ", "us", "USA", "", "U"] {
+        for c in ["UK", "EU", "XX", "ZZ", "us", "USA", "", "U", "A"] {
             assert!(!is_country(c), "{c}");
         }
-        for c in ["USD", "EUR", "JPY", "CHF", "XAU"] {
+        for c in ["USD", "EUR", "JPY", "CHF", "XAU", "AED", "ZWG"] {
             assert!(is_currency(c), "{c}");
         }
-        for c in ["EUO", "usd", "US", "DOLLAR", "XXY"] {
+        for c in ["EUO", "usd", "US", "DOLLAR", "XXY", "", "USDX"] {
             assert!(!is_currency(c), "{c}");
         }
         for c in ["USD", "XOF", "XAF", "XPF", "XCD"] {
@@ -513,5 +183,9 @@ mod tests {
             assert!(is_currency(c) && !is_deal_currency(c), "{c}");
         }
         assert_eq!(country_code_for_name("united states"), Some("US"));
+        assert_eq!(country_name("DE"), Some("Germany"));
+        assert_eq!(country_name("ZZ"), None);
     }
+
+    const CURRENCY_COUNT: usize = 178;
 }

@@ -7,8 +7,10 @@
 //!   `ConsentToContact` with `consentToShareReferralWithMicrosoftSellers`) and writes the
 //!   canonical spelling;
 //! - keeps an explicit `null` of a known property (it reads as `None`, and is written back as `null`);
-//! - keeps numbers' values and kinds (integers stay integers; floats round-trip exactly with
-//!   serde_json's `float_roundtrip`), while their spelling becomes canonical.
+//! - keeps numbers' values and kinds (integers stay integers), while their spelling becomes
+//!   canonical. Floats round-trip bit for bit when serde_json's `float_roundtrip` feature is on,
+//!   as it is in the CLI and the tests; the WebAssembly form, which never writes a referral back,
+//!   leaves it off for size.
 //!
 //! A known property with a value of the wrong type (`"favorite": "yes"`) is bad input: the read
 //! fails with the JSON path, rather than guessing.
