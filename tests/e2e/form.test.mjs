@@ -132,6 +132,10 @@ test("the readiness page shows the checklist and the referral JSON, escaped", as
     const frame = page.frameLocator("#WebResource_cosell_readiness");
     await frame.locator("#cosell-checklist li").first().waitFor();
     assert.ok((await frame.locator("#cosell-checklist li").count()) >= 10);
+    // Each line says what the rule asks for, in words, with ✔ or ✖.
+    const lines = await frame.locator("#cosell-checklist li").allTextContents();
+    assert.ok(lines.some((l) => l.startsWith("✔ The opportunity has a name")), JSON.stringify(lines));
+    assert.ok(lines.every((l) => /^[✔✖] [A-Z]/.test(l)), JSON.stringify(lines));
     await page.waitForFunction(() => {
         const doc = document.querySelector("#WebResource_cosell_readiness").contentDocument;
         return doc.querySelector("#cosell-referral").textContent.includes("<img src=x");

@@ -25,7 +25,7 @@ pub enum Severity {
 }
 
 macro_rules! rule_ids {
-    ($($(#[$meta:meta])* $variant:ident = $id:literal,)*) => {
+    ($($(#[$meta:meta])* $variant:ident = $id:literal / $title:literal,)*) => {
         /// A stable rule identifier (the kebab-case id is the contract).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum RuleId {
@@ -40,39 +40,44 @@ macro_rules! rule_ids {
             pub fn as_str(self) -> &'static str {
                 match self { $(RuleId::$variant => $id,)* }
             }
+
+            /// What the rule asks for, in the seller's words (a checklist line).
+            pub fn title(self) -> &'static str {
+                match self { $(RuleId::$variant => $title,)* }
+            }
         }
     };
 }
 
 rule_ids! {
     /// The opportunity needs a name (the referral's name).
-    NameRequired = "name-required",
+    NameRequired = "name-required" / "The opportunity has a name",
     /// The opportunity needs a customer account with a name.
-    CustomerNameRequired = "customer-name-required",
+    CustomerNameRequired = "customer-name-required" / "A customer account with a name",
     /// The customer account's country is an ISO 3166-1 alpha-2 code.
-    CountryIso = "country-iso",
+    CountryIso = "country-iso" / "The customer's country is a two-letter ISO code",
     /// The currency is an ISO 4217 code.
-    CurrencyIso = "currency-iso",
+    CurrencyIso = "currency-iso" / "The currency is an ISO 4217 code",
     /// The deal value is present and greater than zero.
-    DealValuePositive = "deal-value-positive",
+    DealValuePositive = "deal-value-positive" / "The deal value is greater than 0",
     /// The closing date is present.
-    ClosingDateRequired = "closing-date-required",
+    ClosingDateRequired = "closing-date-required" / "The estimated close date is set",
     /// Help from Microsoft needs a customer contact.
-    HelpNeedsContact = "help-needs-contact",
+    HelpNeedsContact = "help-needs-contact" / "Help from Microsoft has a customer contact",
     /// The customer contact has a first name, last name and a valid email.
-    ContactNameEmail = "contact-name-email",
+    ContactNameEmail = "contact-name-email" / "The customer contact has a name and an email",
     /// Sharing with Microsoft needs at least one solution.
-    SharingNeedsSolution = "sharing-needs-solution",
+    SharingNeedsSolution = "sharing-needs-solution" / "Sharing with Microsoft has a co-sell solution",
     /// Help from Microsoft needs the referral visible to Microsoft sellers.
-    HelpNeedsVisible = "help-needs-visible",
+    HelpNeedsVisible = "help-needs-visible" / "Help from Microsoft is visible to Microsoft sellers",
     /// Once visible to Microsoft sellers, a referral cannot be hidden again.
-    VisibilityOneWay = "visibility-one-way",
+    VisibilityOneWay = "visibility-one-way" / "Visibility to Microsoft sellers is not withdrawn",
     /// Columns only the sync writes are not edited by hand.
-    ReadOnlyColumn = "read-only-column",
+    ReadOnlyColumn = "read-only-column" / "Columns the sync writes are untouched",
     /// The obsolete Products column is not used.
-    ProductsObsolete = "products-obsolete",
+    ProductsObsolete = "products-obsolete" / "The obsolete Products column is not used",
     /// A state change must be an allowed referral status transition.
-    StateTransition = "state-transition",
+    StateTransition = "state-transition" / "The status change is allowed in Partner Center",
 }
 
 impl Serialize for RuleId {
@@ -783,6 +788,13 @@ mod tests {
         assert_eq!(v["severity"], "error");
         assert_eq!(v["column"], "parentcontactid");
         assert!(v["hint"].as_str().is_some_and(|h| !h.is_empty()));
+    }
+
+    #[test]
+    fn every_rule_has_a_title() {
+        let titles: std::collections::HashSet<_> = RuleId::ALL.iter().map(|r| r.title()).collect();
+        assert_eq!(titles.len(), RuleId::ALL.len());
+        assert!(titles.iter().all(|t| !t.is_empty() && !t.ends_with('.')));
     }
 
     #[test]

@@ -64,7 +64,7 @@ pub fn view(snapshot_json: &str) -> View {
 fn checklist_lines(rule: RuleId, findings: &[Finding]) -> Vec<(&'static str, String)> {
     let mine: Vec<&Finding> = findings.iter().filter(|f| f.rule == rule).collect();
     if mine.is_empty() {
-        return vec![("pass", format!("✔ {}", rule.as_str()))];
+        return vec![("pass", format!("✔ {}", rule.title()))];
     }
     mine.into_iter()
         .map(|f| {
@@ -73,7 +73,7 @@ fn checklist_lines(rule: RuleId, findings: &[Finding]) -> Vec<(&'static str, Str
                 Severity::Warning => "warning",
                 Severity::Info => "info",
             };
-            (class, format!("✖ {}: {} Fix: {}", rule.as_str(), f.message, f.hint))
+            (class, format!("✖ {}: {} Fix: {}", rule.title(), f.message, f.hint))
         })
         .collect()
 }

@@ -181,8 +181,10 @@ fn the_readiness_page_shows_values_as_text() {
     let items = document.get_element_by_id("cosell-checklist").unwrap().child_element_count();
     assert!(items as usize >= cosell_core::RuleId::ALL.len(), "one line per rule at least");
     let checklist = document.get_element_by_id("cosell-checklist").unwrap().text_content().unwrap();
-    assert!(checklist.contains("✖ help-needs-contact"), "help without a contact fails: {checklist}");
-    assert!(checklist.contains("✔ name-required"), "a named opportunity passes: {checklist}");
+    let help = cosell_core::RuleId::HelpNeedsContact.title();
+    let name = cosell_core::RuleId::NameRequired.title();
+    assert!(checklist.contains(&format!("✖ {help}:")), "help without a contact fails: {checklist}");
+    assert!(checklist.contains(&format!("✔ {name}")), "a named opportunity passes: {checklist}");
 }
 
 #[wasm_bindgen_test]
