@@ -52,12 +52,23 @@ fn dist() -> util::Result {
 }
 
 /// Every test: formatting, lints, unit/integration/property tests, golden files, WebAssembly and browser tests.
+///
+/// Ends with one line counting the stages, so a reader (or CI) sees the verdict last.
 fn test() -> util::Result {
-    util::cargo(&["fmt", "--all", "--", "--check"])?;
-    util::cargo(&["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"])?;
-    util::cargo(&["test", "--workspace", "--locked"])?;
-    connector::test()?;
-    form::test()?;
+    let stages: [(&str, fn() -> util::Result); 5] = [
+        ("format", || util::cargo(&["fmt", "--all", "--", "--check"])),
+        ("clippy", || util::cargo(&["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"])),
+        ("cargo test", || util::cargo(&["test", "--workspace", "--locked"])),
+        ("connector", connector::test),
+        ("form", form::test),
+    ];
+    for (done, (name, stage)) in stages.iter().enumerate() {
+        if let Err(e) = stage() {
+            println!("xtask test stages: {done} passed, 1 failed ({name})");
+            return Err(e);
+        }
+    }
+    println!("xtask test stages: {} passed, 0 failed", stages.len());
     Ok(())
 }
 
