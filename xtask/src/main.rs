@@ -64,11 +64,12 @@ fn test() -> util::Result {
     ];
     for (done, (name, stage)) in stages.iter().enumerate() {
         if let Err(e) = stage() {
-            println!("xtask test stages: {done} passed, 1 failed ({name})");
+            eprintln!("xtask test: stage {name} failed");
+            println!("stages: {done} passed, 1 failed");
             return Err(e);
         }
     }
-    println!("xtask test stages: {} passed, 0 failed", stages.len());
+    println!("stages: {} passed, 0 failed", stages.len());
     Ok(())
 }
 
