@@ -51,11 +51,14 @@ fn dist() -> util::Result {
     Ok(())
 }
 
+/// A named step of `cargo xtask test`.
+type Stage = (&'static str, fn() -> util::Result);
+
 /// Every test: formatting, lints, unit/integration/property tests, golden files, WebAssembly and browser tests.
 ///
 /// Ends with one line counting the stages, so a reader (or CI) sees the verdict last.
 fn test() -> util::Result {
-    let stages: [(&str, fn() -> util::Result); 5] = [
+    let stages: [Stage; 5] = [
         ("format", || util::cargo(&["fmt", "--all", "--", "--check"])),
         ("clippy", || util::cargo(&["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"])),
         ("cargo test", || util::cargo(&["test", "--workspace", "--locked"])),
