@@ -9,29 +9,9 @@ use crate::common::{
 };
 use crate::model_schemas::ModelSchemas;
 use crate::text::title_from_name;
-use cosell_core::mapping::{PatchOp, PATCHABLE_PATHS};
+use cosell_core::mapping::{PatchOp, DEAL_REGISTRATION_PATCH_PATHS, NEW_REGISTRATION_PATH, PATCHABLE_PATHS};
 use cosell_core::referral::{ApiError, DealRegistration, Referral, ReferralPage};
 use serde_json::{json, Map, Value};
-
-/// Paths of a deal registration the service accepts in a PATCH (the official connector's
-/// `UpdateDealRegistration` enum): the first registration's contract and first solution.
-pub const DEAL_REGISTRATION_PATCH_PATHS: [&str; 12] = [
-    "/registrations/0/contract/startDateTime",
-    "/registrations/0/contract/endDateTime",
-    "/registrations/0/contract/signDateTime",
-    "/registrations/0/contract/term",
-    "/registrations/0/contract/value",
-    "/registrations/0/solutionDetails/0/value",
-    "/registrations/0/solutionDetails/0/currency",
-    "/registrations/0/solutionDetails/0/isDeployedOnAzure",
-    "/registrations/0/solutionDetails/0/primaryDeploymentOn",
-    "/registrations/0/solutionDetails/0/pricingModel",
-    "/registrations/0/solutionDetails/0/marketplaceTransactionDetails/isMarketplaceTransacted",
-    "/registrations/0/solutionDetails/0/marketplaceTransactionDetails/marketplaceTransactionDateTime",
-];
-
-/// The path under which a new deal registration is appended.
-pub const NEW_REGISTRATION_PATH: &str = "/registrations/-";
 
 pub const SERVER: &str = "https://api.partner.microsoft.com/v1.0/engagements";
 
@@ -51,7 +31,7 @@ pub fn document() -> Result<openapiv3::OpenAPI, String> {
     );
     schemas.insert(
         "DealRegistrationPatch".into(),
-        patch_document(&DEAL_REGISTRATION_PATCH_PATHS, None, "deal registration"),
+        patch_document(DEAL_REGISTRATION_PATCH_PATHS, None, "deal registration"),
     );
     schemas.remove(&registration);
     let info = json!({

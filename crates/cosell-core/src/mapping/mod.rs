@@ -17,7 +17,9 @@ pub use to_crm::{
     account_match_key, is_accepted, is_co_sell, normalize_name, normalize_postal_code, to_crm, RecordKind, StepAction,
     UpsertPlan, UpsertStep,
 };
-pub use to_patch::{to_patch, PatchOp, PatchOperation, PatchPlan, PATCHABLE_PATHS};
+pub use to_patch::{
+    to_patch, PatchOp, PatchOperation, PatchPlan, DEAL_REGISTRATION_PATCH_PATHS, NEW_REGISTRATION_PATH, PATCHABLE_PATHS,
+};
 pub use to_referral::{deal_type, to_referral, DealType};
 
 use crate::referral::{Referral, ReferralType};

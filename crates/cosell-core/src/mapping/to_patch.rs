@@ -39,6 +39,26 @@ pub const PATCHABLE_PATHS: &[&str] = &[
     "/team/-",
 ];
 
+/// Paths of a deal registration the service accepts in a PATCH (the official connector's
+/// `UpdateDealRegistration` enum): the first registration's contract and first solution.
+pub const DEAL_REGISTRATION_PATCH_PATHS: &[&str] = &[
+    "/registrations/0/contract/startDateTime",
+    "/registrations/0/contract/endDateTime",
+    "/registrations/0/contract/signDateTime",
+    "/registrations/0/contract/term",
+    "/registrations/0/contract/value",
+    "/registrations/0/solutionDetails/0/value",
+    "/registrations/0/solutionDetails/0/currency",
+    "/registrations/0/solutionDetails/0/isDeployedOnAzure",
+    "/registrations/0/solutionDetails/0/primaryDeploymentOn",
+    "/registrations/0/solutionDetails/0/pricingModel",
+    "/registrations/0/solutionDetails/0/marketplaceTransactionDetails/isMarketplaceTransacted",
+    "/registrations/0/solutionDetails/0/marketplaceTransactionDetails/marketplaceTransactionDateTime",
+];
+
+/// The path under which a new deal registration is appended.
+pub const NEW_REGISTRATION_PATH: &str = "/registrations/-";
+
 /// A JSON Patch operation kind; the service supports only these two.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
