@@ -160,3 +160,45 @@ test("the JS API validates and previews a snapshot", async () => {
     assert.match(result.error, /\$\.opportunity\.cosell_howcanmicrosofthelp/);
     await page.close();
 });
+
+test("a save while a just-chosen contact is still loading waits for it, and stays blocked when it fails", async () => {
+    const { page, errors } = await openForm(browser.context);
+    await choose(page, "cosell_howcanmicrosofthelp", HELP_POC);
+    await choose(page, "parentcontactid", ANA);
+    await page.click("#add-solution");
+    await page.locator("#solutions-rows tr").first().waitFor();
+    await page.waitForTimeout(200);
+    // Pick a contact without an email and save in the same task, before its row has loaded.
+    const first = await page.evaluate((id) => {
+        const form = window.demoForm;
+        form.formContext.getAttribute("parentcontactid").userSets([{ id, name: "No Email", entityType: "contact" }]);
+        return form.save(1);
+    }, "c0c0c0c0-0003-4000-8000-000000000003");
+    assert.equal(first.saved, false, "the save waits for the contact row");
+    await errorsOn(page, "parentcontactid").first().waitFor();
+    assert.match(await errorsOn(page, "parentcontactid").first().innerText(), /email/i);
+    const saves = await page.evaluate(() => window.demoForm.saves.map((s) => s.saved));
+    assert.ok(saves.every((saved) => !saved), `nothing was saved: ${JSON.stringify(saves)}`);
+    assert.deepEqual(errors, []);
+    await page.close();
+});
+
+test("opening a record is never a change: help with hidden visibility is reported, not rewritten", async () => {
+    const { page, errors } = await openForm(browser.context);
+    const result = await page.evaluate(async (help) => {
+        const form = window.demoForm;
+        const attribute = (name) => form.formContext.getAttribute(name);
+        attribute("cosell_howcanmicrosofthelp")._value = Number(help);
+        attribute("cosell_howcanmicrosofthelp")._dirty = false;
+        form.load(); // OnLoad again, as after a new record's first save or a refresh
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        const visibility = attribute("cosell_referralvisibility");
+        return { value: visibility.getValue(), dirty: visibility.getIsDirty(), postSave: form.onPostSave.length };
+    }, HELP_POC);
+    assert.equal(String(result.value), HIDDEN, "visibility is not changed behind the seller's back");
+    assert.equal(result.dirty, false);
+    assert.equal(result.postSave, 1, "OnPostSave is registered once however often OnLoad runs");
+    await errorsOn(page, "cosell_referralvisibility").first().waitFor();
+    assert.deepEqual(errors, []);
+    await page.close();
+});

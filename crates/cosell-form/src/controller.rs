@@ -59,6 +59,8 @@ struct Controller {
     loaded: Loaded,
     phase: Phase,
     pending_save: Option<u32>,
+    /// Lookup columns whose row is being loaded: until they arrive the rules cannot judge them.
+    loading_related: Vec<String>,
     registered: Vec<String>,
     /// Controls per column, found once (controls do not change while the form is open).
     controls: Vec<(String, Vec<Control>)>,
@@ -144,6 +146,7 @@ pub fn on_load(event: Event, handlers: Handlers) {
         loaded: Loaded::default(),
         phase: Phase::Loading,
         pending_save: None,
+        loading_related: Vec::new(),
         registered: Vec::new(),
         controls: Vec::new(),
         shown: Shown::default(),
@@ -166,7 +169,11 @@ pub fn on_change(event: Event) {
             c.reload_related(column);
         }
         let check = c.check();
-        c.auto_fix(&check.findings, source.as_deref() == Some(opp::VISIBILITY), &mut deferred);
+        // Only the seller's own choice of help or visibility is acted on: a record opened or
+        // edited elsewhere is never changed behind the seller's back.
+        if matches!(source.as_deref(), Some(opp::HELP | opp::VISIBILITY)) {
+            c.auto_fix(&check.findings, source.as_deref() == Some(opp::VISIBILITY), &mut deferred);
+        }
     });
     run(deferred);
 }
@@ -179,8 +186,9 @@ pub fn on_save(event: Event) {
     with(None, &mut |c| {
         cancel = match c.phase {
             Phase::Failed => false,
-            Phase::Ready => c.check().blocks_save,
-            Phase::Loading => {
+            Phase::Ready if c.loading_related.is_empty() => c.check().blocks_save,
+            // Still loading (the first load, or a row a lookup now points to): decide once it arrives.
+            Phase::Ready | Phase::Loading => {
                 let syncs = c.check().syncs;
                 if syncs && mode != SAVE_MODE_AUTO {
                     c.pending_save = Some(mode);
@@ -333,7 +341,7 @@ impl Controller {
             if let Some(grid) = self.form.control(SOLUTIONS_GRID) {
                 grid.add_on_load_once(&self.handlers.on_grid_load);
             }
-            self.form.add_on_post_save(&self.handlers.on_post_save);
+            self.form.add_on_post_save_once(&self.handlers.on_post_save);
         }
         self.registered.extend(fresh);
     }
@@ -358,31 +366,49 @@ impl Controller {
     fn reload_related(&mut self, column: &str) {
         let Some(lookup) = record::lookup(&self.form, column) else { return };
         if self.loaded.related.get(column).and_then(|row| record::row_id(row, column)) != Some(lookup.id.as_str()) {
+            if !self.loading_related.iter().any(|c| c == column) {
+                self.loading_related.push(column.to_owned());
+            }
             spawn(self.generation, Job::Related(column.to_owned(), lookup.id));
         }
     }
 
     /// Takes in what a load brought, then checks again.
+    ///
+    /// Answers can arrive out of order: a row is kept only while its lookup still points to it,
+    /// and a lookup whose row is missing or stale is loaded again.
     fn apply(&mut self, outcome: Outcome) -> Vec<Deferred> {
-        let loaded_all = matches!(outcome, Outcome::All(_));
         match outcome {
             Outcome::All(Ok(loaded)) => {
                 self.loaded = loaded;
                 self.phase = Phase::Ready;
+                for column in LOOKUP_COLUMNS {
+                    self.reload_related(column);
+                }
             }
             Outcome::Solutions(Ok(rows)) => self.loaded.solutions = rows,
             Outcome::Related(column, Ok(row)) => {
-                self.loaded.related.insert(column, row);
+                self.loading_related.retain(|c| *c != column);
+                let current = record::lookup(&self.form, &column).map(|l| l.id);
+                if current.as_deref() == record::row_id(&row, &column) {
+                    self.loaded.related.insert(column, row);
+                } else {
+                    self.reload_related(&column);
+                }
             }
-            Outcome::All(Err(e)) | Outcome::Solutions(Err(e)) | Outcome::Related(_, Err(e)) => self.fail(&e),
+            Outcome::Related(column, Err(e)) => {
+                self.loading_related.retain(|c| *c != column);
+                self.fail(&e);
+            }
+            Outcome::All(Err(e)) | Outcome::Solutions(Err(e)) => self.fail(&e),
         }
-        if loaded_all {
+        let settled = self.phase == Phase::Failed || (self.phase == Phase::Ready && self.loading_related.is_empty());
+        if settled {
             self.form.clear_form_notification(SAVING_NOTE_ID);
         }
         let check = self.check();
         let mut deferred = Vec::new();
-        self.auto_fix(&check.findings, false, &mut deferred);
-        if loaded_all {
+        if settled {
             if let Some(mode) = self.pending_save.take().filter(|_| !check.blocks_save) {
                 deferred.push(Deferred::Save(mode));
             }

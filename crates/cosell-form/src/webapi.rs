@@ -18,6 +18,17 @@ pub struct WebApi {
     base: String,
 }
 
+/// How long a Web API read may take before the checks give up on it (and the form stays usable).
+const REQUEST_TIMEOUT_MS: u32 = 15_000;
+
+/// A signal that aborts a request after `ms`, where the browser has `AbortSignal.timeout`.
+fn timeout_signal(ms: u32) -> Option<web_sys::AbortSignal> {
+    use wasm_bindgen::JsCast;
+    let class = js_sys::Reflect::get(&js_sys::global(), &"AbortSignal".into()).ok()?;
+    let timeout = js_sys::Reflect::get(&class, &"timeout".into()).ok()?.dyn_into::<js_sys::Function>().ok()?;
+    timeout.call1(&class, &ms.into()).ok()?.dyn_into::<web_sys::AbortSignal>().ok()
+}
+
 impl WebApi {
     /// `client_url` is `getClientUrl()`; empty means the page's own origin.
     pub fn new(client_url: &str) -> WebApi {
@@ -32,9 +43,12 @@ impl WebApi {
             .header("OData-MaxVersion", "4.0")
             .header("OData-Version", "4.0")
             .header("If-None-Match", "null")
+            .abort_signal(timeout_signal(REQUEST_TIMEOUT_MS).as_ref())
             .send()
             .await
-            .map_err(|_| LoadError("the Dataverse Web API could not be reached (offline?)".to_owned()))?;
+            .map_err(|_| {
+                LoadError("the Dataverse Web API could not be reached (offline, or no answer in 15 s)".to_owned())
+            })?;
         let status = response.status();
         let text = response.text().await.map_err(|_| LoadError("reading the Web API response failed".to_owned()))?;
         if !(200..300).contains(&status) {

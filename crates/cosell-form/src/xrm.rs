@@ -61,6 +61,8 @@ extern "C" {
     fn save(this: &Entity, mode: Option<&str>) -> Result<(), JsValue>;
     #[wasm_bindgen(method, catch, js_name = addOnPostSave)]
     fn add_on_post_save(this: &Entity, handler: &Function) -> Result<(), JsValue>;
+    #[wasm_bindgen(method, catch, js_name = removeOnPostSave)]
+    fn remove_on_post_save(this: &Entity, handler: &Function) -> Result<(), JsValue>;
 
     /// `Xrm.Ui`.
     type FormUi;
@@ -248,9 +250,13 @@ impl Form {
         }
     }
 
-    /// Registers an OnPostSave handler; false when the client has no `addOnPostSave`.
-    pub fn add_on_post_save(&self, handler: &Function) -> bool {
-        self.0.data().and_then(|d| d.entity()).is_some_and(|e| e.add_on_post_save(handler).is_ok())
+    /// Registers an OnPostSave handler once (OnLoad runs again after a new record's first save);
+    /// false when the client has no `addOnPostSave`.
+    pub fn add_on_post_save_once(&self, handler: &Function) -> bool {
+        self.0.data().and_then(|d| d.entity()).is_some_and(|e| {
+            let _ = e.remove_on_post_save(handler);
+            e.add_on_post_save(handler).is_ok()
+        })
     }
 }
 
