@@ -106,6 +106,7 @@ pub mod lead {
 /// The `transactioncurrency` table.
 pub mod currency {
     pub const ENTITY_SET: &str = "transactioncurrencies";
+    pub const ID: &str = "transactioncurrencyid";
     pub const ISO_CODE: &str = "isocurrencycode";
 }
 

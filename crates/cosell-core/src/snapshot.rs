@@ -175,7 +175,7 @@ impl Opportunity {
         let currency_row = o.child(opp::CURRENCY)?;
         let currency = currency_row.as_ref().map(|c| c.string(currency::ISO_CODE)).transpose()?.flatten();
         let currency_id = match &currency_row {
-            Some(c) => c.string("transactioncurrencyid")?,
+            Some(c) => c.string(currency::ID)?,
             None => o.string(&format!("_{}_value", opp::CURRENCY))?,
         };
         Ok(Opportunity {

@@ -2,7 +2,7 @@
 //! columns the form holds, plus the rows the Web API loaded.
 
 use crate::xrm::{FieldValue, Form, Lookup};
-use cosell_core::dataverse::{account, contact, opportunity as opp};
+use cosell_core::dataverse::{account, contact, currency, opportunity as opp};
 use serde_json::{Map, Number, Value};
 
 /// Opportunity columns read straight from form attributes (the deal value column comes from the configuration).
@@ -109,7 +109,7 @@ pub fn row_id<'a>(row: &'a Value, lookup_column: &str) -> Option<&'a str> {
     let key = match lookup_column {
         opp::PARENT_ACCOUNT => account::ID,
         opp::PARENT_CONTACT => contact::ID,
-        _ => "transactioncurrencyid",
+        _ => currency::ID,
     };
     row.get(key).and_then(Value::as_str)
 }

@@ -112,7 +112,7 @@ impl WebApi {
 
     /// The transaction currency's ISO code.
     pub async fn currency(&self, id: &str) -> Result<Value, LoadError> {
-        self.get(&format!("{}({id})?$select=transactioncurrencyid,{}", currency::ENTITY_SET, currency::ISO_CODE)).await
+        self.get(&format!("{}({id})?$select={},{}", currency::ENTITY_SET, currency::ID, currency::ISO_CODE)).await
     }
 }
 
