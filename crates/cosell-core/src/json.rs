@@ -38,7 +38,7 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, InputError> {
 fn from_str_with_path<T: DeserializeOwned>(text: &str) -> Result<T, InputError> {
     let mut de = serde_json::Deserializer::from_str(text);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| to_input_error(e.path(), e.inner()))?;
-    de.end().map_err(|e| InputError::new("$", strip_position(&e)))?;
+    de.end().map_err(|e| InputError::new("$", e.to_string()))?;
     Ok(value)
 }
 
@@ -48,7 +48,7 @@ pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, In
 }
 
 fn to_input_error(path: &serde_path_to_error::Path, inner: &serde_json::Error) -> InputError {
-    InputError::new(json_path(path), strip_position(inner))
+    InputError::new(json_path(path), inner.to_string())
 }
 
 /// `serde_path_to_error`'s path (`details.team[0].email`) as a JSON path (`$.details.team[0].email`).
@@ -76,9 +76,4 @@ pub fn push_key(out: &mut String, key: &str) {
     } else {
         out.push_str(&format!("[{}]", serde_json::Value::String(key.to_owned())));
     }
-}
-
-/// serde_json's message with the position suffix kept (it helps find the spot in a file).
-fn strip_position(e: &serde_json::Error) -> String {
-    e.to_string()
 }

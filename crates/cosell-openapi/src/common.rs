@@ -111,6 +111,18 @@ pub fn connector_metadata() -> Value {
     ])
 }
 
+/// The `info` object both documents share; only the title and the description differ.
+pub fn info(title: &str, description: &str) -> Value {
+    json!({
+        "title": title,
+        "description": description,
+        "version": "1.0",
+        "contact": {"name": "cosell", "url": "https://github.com/cosell/cosell"},
+        "license": {"name": "MIT"},
+        "x-ms-api-annotation": {"status": "Preview"},
+    })
+}
+
 /// Places operations under their paths and parses the whole into the typed OpenAPI 3 model.
 pub fn document(
     info: Value,

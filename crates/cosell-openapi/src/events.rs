@@ -21,14 +21,10 @@ pub fn document() -> Result<openapiv3::OpenAPI, String> {
     let status = model.add::<ValidationEventStatus>();
     model.add::<WebhookEvent>();
     let schemas = model.schemas;
-    let info = json!({
-        "title": "Partner Center Events",
-        "description": "Register the partner's Partner Center webhook for referral events, list the supported events and test delivery, generated from the cosell model.",
-        "version": "1.0",
-        "contact": {"name": "cosell", "url": "https://github.com/cosell/cosell"},
-        "license": {"name": "MIT"},
-        "x-ms-api-annotation": {"status": "Preview"},
-    });
+    let info = common::info(
+        "Partner Center Events",
+        "Register the partner's Partner Center webhook for referral events, list the supported events and test delivery, generated from the cosell model.",
+    );
     let tags = json!([{"name": "Webhooks", "description": "The partner's webhook registration."}]);
     let ops = vec![
         view(&registration),

@@ -34,14 +34,10 @@ pub fn document() -> Result<openapiv3::OpenAPI, String> {
         patch_document(DEAL_REGISTRATION_PATCH_PATHS, None, "deal registration"),
     );
     schemas.remove(&registration);
-    let info = json!({
-        "title": "Partner Center Referrals",
-        "description": "Read, create and update Microsoft Partner Center co-sell referrals (leads and opportunities) and their deal registrations, generated from the cosell model.",
-        "version": "1.0",
-        "contact": {"name": "cosell", "url": "https://github.com/cosell/cosell"},
-        "license": {"name": "MIT"},
-        "x-ms-api-annotation": {"status": "Preview"},
-    });
+    let info = common::info(
+        "Partner Center Referrals",
+        "Read, create and update Microsoft Partner Center co-sell referrals (leads and opportunities) and their deal registrations, generated from the cosell model.",
+    );
     let tags = json!([{"name": "Referrals", "description": "Co-sell referrals."}]);
     let ops = vec![
         list(&page, &error),
