@@ -7,7 +7,11 @@
 //! - `cargo xtask bench` runs the benchmarks and prints their numbers.
 
 mod connector;
+mod flow;
 mod form;
+mod lint;
+mod solution;
+mod sync;
 mod util;
 
 use std::process::ExitCode;
@@ -21,7 +25,7 @@ fn main() -> ExitCode {
         "test" => test(),
         "demo" => form::demo(rest),
         "form-test" => form::test(),
-        "bless" => connector::bless(),
+        "bless" => bless(),
         "bench" => bench(),
         _ => {
             eprintln!("usage: cargo xtask <dist|test|demo|bless|bench>");
@@ -48,6 +52,7 @@ fn dist() -> util::Result {
     println!("dist/bin/cosell");
     connector::dist()?;
     form::dist()?;
+    solution::dist()?;
     Ok(())
 }
 
@@ -58,12 +63,16 @@ type Stage = (&'static str, fn() -> util::Result);
 ///
 /// Ends with one line counting the stages, so a reader (or CI) sees the verdict last.
 fn test() -> util::Result {
-    let stages: [Stage; 5] = [
+    let stages: [Stage; 9] = [
         ("format", || util::cargo(&["fmt", "--all", "--", "--check"])),
         ("clippy", || util::cargo(&["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"])),
         ("cargo test", || util::cargo(&["test", "--workspace", "--locked"])),
+        ("sync model", sync::test),
         ("connector", connector::test),
+        ("lint", lint::test),
+        ("flow", flow::test),
         ("form", form::test),
+        ("solution", solution::test),
     ];
     for (done, (name, stage)) in stages.iter().enumerate() {
         if let Err(e) = stage() {
@@ -76,20 +85,17 @@ fn test() -> util::Result {
     Ok(())
 }
 
-/// Criterion benchmarks (numbers, not pass/fail) plus the form bundle measurements.
+/// Regenerates every checked-in generated file: connectors, core-derived docs, the solution.
+fn bless() -> util::Result {
+    connector::bless()?;
+    sync::bless()?;
+    solution::bless()
+}
+
+/// Benchmarks (numbers, not pass/fail): core, linter, flow engine, form bundle.
 fn bench() -> util::Result {
-    util::cargo(&[
-        "bench",
-        "--locked",
-        "-p",
-        "cosell-core",
-        "--bench",
-        "throughput",
-        "--",
-        "--warm-up-time",
-        "1",
-        "--measurement-time",
-        "3",
-    ])?;
+    sync::bench()?;
+    lint::bench()?;
+    flow::bench()?;
     form::bench()
 }

@@ -9,7 +9,9 @@
 
 mod commands;
 mod connector_cmds;
+mod flow_cmds;
 mod io;
+mod solution_cmds;
 
 use clap::{Parser, Subcommand};
 use commands::Outcome;
@@ -44,6 +46,12 @@ enum Command {
     Generate(connector_cmds::GenerateArgs),
     /// Lint a Power Platform connector folder against Microsoft's certification rules, offline.
     Lint(connector_cmds::LintArgs),
+    /// Power Automate expressions and flows, evaluated and run offline.
+    #[command(subcommand)]
+    Flow(flow_cmds::FlowCommand),
+    /// Dataverse solution packages.
+    #[command(subcommand)]
+    Solution(solution_cmds::SolutionCommand),
 }
 
 #[derive(Subcommand)]
@@ -88,6 +96,8 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Generate(args) => connector_cmds::generate(&args),
         Command::Lint(args) => connector_cmds::lint(&args),
+        Command::Flow(command) => flow_cmds::run(command),
+        Command::Solution(command) => solution_cmds::run(command),
         Command::Referral(ReferralCommand::Normalize { file }) => report(commands::normalize(file.as_deref())),
         Command::Validate { file } => report(commands::validate(file.as_deref())),
         Command::Map(MapCommand::ToReferral { file }) => report(commands::to_referral(file.as_deref())),

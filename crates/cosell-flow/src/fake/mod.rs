@@ -1,0 +1,1 @@
+//! Fake services behind the connectors: Partner Center Referrals and Events, Dataverse.
