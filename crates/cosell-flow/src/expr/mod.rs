@@ -23,3 +23,55 @@ pub trait Scope {
     /// The next pseudo-random number (`guid()`, `rand()`); injected for the same reason.
     fn next_random(&self) -> u64;
 }
+
+/// An expression that cannot be parsed or evaluated, with the position it concerns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExprError {
+    /// Character offset (0-based, in `char`s) into the text that was given.
+    pub position: usize,
+    /// What is wrong, in one sentence.
+    pub message: String,
+}
+
+impl std::fmt::Display for ExprError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "at position {}: {}", self.position, self.message)
+    }
+}
+
+impl std::error::Error for ExprError {}
+
+/// Evaluates a string value as it appears in a flow definition: `@expr` gives the expression's
+/// value (any JSON type), a string with `@{…}` parts gives a string, `@@` escapes a literal `@`,
+/// and any other string is itself.
+pub fn evaluate_template(text: &str, scope: &dyn Scope) -> Result<Value, ExprError> {
+    let _ = scope;
+    Err(not_yet(text))
+}
+
+/// Evaluates a bare expression (no leading `@`), as typed in the designer's expression editor.
+pub fn evaluate_expression(expression: &str, scope: &dyn Scope) -> Result<Value, ExprError> {
+    let _ = scope;
+    Err(not_yet(expression))
+}
+
+/// Evaluates every string inside a JSON value (action inputs), as [`evaluate_template`] does.
+pub fn evaluate_json(value: &Value, scope: &dyn Scope) -> Result<Value, ExprError> {
+    match value {
+        Value::String(s) => evaluate_template(s, scope),
+        Value::Array(items) => {
+            items.iter().map(|v| evaluate_json(v, scope)).collect::<Result<_, _>>().map(Value::Array)
+        }
+        Value::Object(map) => map
+            .iter()
+            .map(|(k, v)| Ok((k.clone(), evaluate_json(v, scope)?)))
+            .collect::<Result<_, _>>()
+            .map(Value::Object),
+        other => Ok(other.clone()),
+    }
+}
+
+/// Placeholder until the evaluator lands (issue 8, expressions); replaced, not kept.
+fn not_yet(_text: &str) -> ExprError {
+    ExprError { position: 0, message: "the expression evaluator is not built yet".into() }
+}
