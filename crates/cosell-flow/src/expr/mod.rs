@@ -19,6 +19,7 @@ mod syntax;
 mod template;
 mod time;
 mod value;
+mod xml;
 
 use serde_json::Value;
 

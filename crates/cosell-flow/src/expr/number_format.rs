@@ -128,6 +128,7 @@ fn currency(body: &str, negative: bool, culture: &Culture) -> String {
             0 => format!("({symbol}{body})"),
             5 => format!("-{body}{symbol}"),
             8 => format!("-{body} {symbol}"),
+            9 => format!("-{symbol} {body}"),
             12 => format!("{symbol} -{body}"),
             _ => format!("-{symbol}{body}"),
         }

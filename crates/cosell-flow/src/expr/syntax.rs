@@ -154,6 +154,9 @@ impl<'a> Parser<'a> {
             b'[' => single(Token::OpenBracket),
             b']' => single(Token::CloseBracket),
             b',' => single(Token::Comma),
+            // `.3` is a number (the reference writes `sub(10.3, .3)`); a property name cannot start
+            // with a digit, so this never hides a member access.
+            b'.' if bytes.get(at + 1).is_some_and(u8::is_ascii_digit) => self.number(at),
             b'.' => single(Token::Dot),
             b'?' => single(Token::Question),
             b'\'' => self.string(at),
@@ -190,7 +193,7 @@ impl<'a> Parser<'a> {
         let bytes = self.text.as_bytes();
         let digits_from = if matches!(bytes.get(start), Some(b'-' | b'+')) { start + 1 } else { start };
         let mut end = scan(bytes, digits_from, |b| b.is_ascii_digit());
-        if end == digits_from {
+        if end == digits_from && bytes.get(end) != Some(&b'.') {
             return Err(SyntaxError { at: start, message: "expected digits after the sign".into() });
         }
         let mut float = false;

@@ -98,7 +98,8 @@ fn last(args: &mut Args<'_>) -> Result<Value, String> {
 }
 
 /// Arrays: the first array's distinct items found in every other array. Objects: the
-/// properties every object has with the same value.
+/// properties every object has, with the last object's value (the reference: "the last item with
+/// that name appears in the result").
 fn intersection(args: &mut Args<'_>) -> Result<Value, String> {
     match args.get(0) {
         Value::Array(_) => {
@@ -115,10 +116,10 @@ fn intersection(args: &mut Args<'_>) -> Result<Value, String> {
         }
         Value::Object(_) => {
             let objects = (0..args.len()).map(|i| args.object(i)).collect::<Result<Vec<_>, _>>()?;
-            let (first, rest) = objects.split_first().ok_or("no objects")?;
-            let out: Map<String, Value> = first
+            let (last, rest) = objects.split_last().ok_or("no objects")?;
+            let out: Map<String, Value> = last
                 .iter()
-                .filter(|(k, v)| rest.iter().all(|o| o.get(*k).is_some_and(|w| equal(v, w))))
+                .filter(|(k, _)| rest.iter().all(|o| o.contains_key(*k)))
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect();
             Ok(Value::Object(out))

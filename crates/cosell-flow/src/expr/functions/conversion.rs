@@ -7,6 +7,7 @@ use super::{row, Args, Builtin};
 use crate::expr::culture;
 use crate::expr::encoding::{base64_decode, base64_encode, uri_escape, uri_unescape};
 use crate::expr::value::{binary, binary_content, float, to_text, Num};
+use crate::expr::xml;
 
 pub(super) const FUNCTIONS: &[Builtin] = &[
     row("array", 1, 1, array),
@@ -30,9 +31,11 @@ pub(super) const FUNCTIONS: &[Builtin] = &[
     row("uriComponent", 1, 1, uri_component),
     row("uriComponentToBinary", 1, 1, uri_component_to_binary),
     row("uriComponentToString", 1, 1, uri_component_to_string),
+    row("xml", 1, 1, xml),
 ];
 
 const OCTET_STREAM: &str = "application/octet-stream";
+const XML: &str = "application/xml;charset=utf-8";
 
 /// The bytes a value stands for: binary content decoded, anything else as its UTF-8 text.
 pub(crate) fn bytes_of(value: &Value) -> Result<Vec<u8>, String> {
@@ -156,8 +159,16 @@ fn int(args: &mut Args<'_>) -> Result<Value, String> {
 fn json(args: &mut Args<'_>) -> Result<Value, String> {
     let text = match args.get(0) {
         Value::String(s) => s.clone(),
-        Value::Object(map) if binary_content(map).is_some() => text_of(bytes_of(args.get(0))?),
-        Value::Null => return Err(args.wrong(0, "a string")),
+        Value::Object(map) if binary_content(map).is_some() => {
+            let is_xml = map.get("$content-type").and_then(Value::as_str).is_some_and(|t| t.contains("xml"));
+            let text = text_of(bytes_of(args.get(0))?);
+            if is_xml {
+                return xml::to_json(&text);
+            }
+            text
+        }
+        // The reference: "If the string is null, the function returns an empty object."
+        Value::Null => return Ok(Value::Object(serde_json::Map::new())),
         _ => return Ok(args.take(0)),
     };
     serde_json::from_str(&text).map_err(|e| format!("the text is not valid JSON: {e}"))
@@ -180,4 +191,27 @@ fn uri_component_to_binary(args: &mut Args<'_>) -> Result<Value, String> {
 
 fn uri_component_to_string(args: &mut Args<'_>) -> Result<Value, String> {
     Ok(Value::String(uri_unescape(args.string(0)?)))
+}
+
+/// XML content from XML text (checked), from a string holding a JSON object, or from an object
+/// (converted as Json.NET's `DeserializeXmlNode`).
+fn xml(args: &mut Args<'_>) -> Result<Value, String> {
+    let text = match args.get(0) {
+        Value::String(s) if s.trim_start().starts_with('<') => {
+            xml::check(s)?;
+            s.clone()
+        }
+        Value::String(s) => {
+            let object: Value = serde_json::from_str(s).map_err(|_| args.wrong(0, "XML or a JSON object"))?;
+            xml::from_json(&object)?
+        }
+        Value::Object(map) if binary_content(map).is_some() => {
+            let text = text_of(bytes_of(args.get(0))?);
+            xml::check(&text)?;
+            text
+        }
+        Value::Object(_) => xml::from_json(args.get(0))?,
+        _ => return Err(args.wrong(0, "XML, a JSON object or a string holding one")),
+    };
+    Ok(binary(XML, text.as_bytes()))
 }

@@ -192,7 +192,7 @@ fn parse_date_time(args: &mut Args<'_>) -> Result<Value, String> {
     let culture = culture::find(args.optional_string(1)?)?;
     let parsed = match args.optional_string(2)? {
         Some(pattern) => time::parse_exact(text, pattern, culture)?,
-        None => time::parse(text)?,
+        None => time::parse_in(text, culture)?,
     };
     format(parsed, None, culture).map(Value::String)
 }

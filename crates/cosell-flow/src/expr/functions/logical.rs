@@ -28,8 +28,14 @@ fn null_as_empty(value: &Value) -> &Value {
     }
 }
 
+/// Booleans equal the numbers 1 and 0 (the reference: `equals(true, 1)` is true).
 fn equals(args: &mut Args<'_>) -> Result<Value, String> {
-    Ok(Value::Bool(equal(null_as_empty(args.get(0)), null_as_empty(args.get(1)))))
+    let as_number = |b: bool| Value::from(i64::from(b));
+    let same = match (null_as_empty(args.get(0)), null_as_empty(args.get(1))) {
+        (Value::Bool(b), n @ Value::Number(_)) | (n @ Value::Number(_), Value::Bool(b)) => equal(&as_number(*b), n),
+        (a, b) => equal(a, b),
+    };
+    Ok(Value::Bool(same))
 }
 
 fn order(args: &Args<'_>) -> Result<Ordering, String> {

@@ -86,8 +86,8 @@ fn index_of(args: &mut Args<'_>) -> Result<Value, String> {
 fn last_index_of(args: &mut Args<'_>) -> Result<Value, String> {
     let (text, search) = folded(args)?;
     if search.is_empty() {
-        // .NET 5+: the empty string is found at the end.
-        return Ok(Value::from(text.len()));
+        // The reference: both empty gives 0, an empty search the text's length minus 1.
+        return Ok(Value::from(text.len().saturating_sub(1)));
     }
     let found = occurrences(&text, &search).last();
     Ok(position(found))

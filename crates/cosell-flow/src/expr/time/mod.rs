@@ -6,7 +6,7 @@ pub(crate) mod format;
 mod parse;
 pub(crate) mod zones;
 
-pub(crate) use parse::{parse, parse_exact};
+pub(crate) use parse::{parse, parse_exact, parse_in};
 
 pub(crate) const TICKS_PER_SECOND: i64 = 10_000_000;
 pub(crate) const TICKS_PER_MINUTE: i64 = 60 * TICKS_PER_SECOND;

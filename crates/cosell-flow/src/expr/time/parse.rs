@@ -201,7 +201,12 @@ pub(crate) fn parse_exact(text: &str, format: &str, culture: &Culture) -> Result
     for token in tokens(&pattern) {
         let ok = match token {
             Token::Year(n) => {
-                let (year, width) = if n <= 2 { reader.digits(1, 2) } else { reader.digits(n, 5) }.ok_or_else(fail)?;
+                let (min, max) = match n {
+                    1 | 2 => (1, 2),
+                    3 => (3, 4),
+                    n => (n, n),
+                };
+                let (year, width) = reader.digits(min, max).ok_or_else(fail)?;
                 two_digit_year = width <= 2 && n <= 2;
                 civil.year = i64::from(year);
                 true
@@ -268,6 +273,96 @@ pub(crate) fn parse_exact(text: &str, format: &str, culture: &Culture) -> Result
         civil.hour += 12;
     }
     finish(civil, zone_minutes).map_err(|e| format!("'{text}': {e}"))
+}
+
+/// Reads a timestamp as .NET's `DateTime.Parse` with a culture does: ISO 8601 (and, in en-US,
+/// `M/d/yyyy`) as [`parse`]; otherwise the numbers in the culture's day, month and year order
+/// (from its short date pattern), month names in place of the month number, day names
+/// ignored, and an optional `H:mm[:ss]` time.
+pub(crate) fn parse_in(text: &str, culture: &Culture) -> Result<Stamp, String> {
+    let leading_digits = text.trim().bytes().take_while(u8::is_ascii_digit).count();
+    let starts_with_year = leading_digits == 4;
+    if culture.name.is_empty() || culture.name == "en-us" || starts_with_year {
+        return parse(text);
+    }
+    lenient(text, culture).ok_or_else(|| format!("'{text}' is not a timestamp in the culture '{}'", culture.name))
+}
+
+fn lenient(text: &str, culture: &Culture) -> Option<Stamp> {
+    let mut civil = midnight(1, 1, 1);
+    let mut numbers: Vec<(u32, usize)> = Vec::new();
+    let mut month_word = None;
+    let lower = text.to_lowercase();
+    let mut chars = lower.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        if c.is_ascii_digit() {
+            let mut end = start + 1;
+            while let Some(&(i, d)) = chars.peek() {
+                if !d.is_ascii_digit() {
+                    break;
+                }
+                end = i + 1;
+                chars.next();
+            }
+            let digits = lower.get(start..end)?;
+            if chars.peek().map(|&(_, c)| c) == Some(':') {
+                // The time runs to the end of the text.
+                let time = format!("T{}", lower.get(start..)?.trim());
+                let (timed, zone) = time_and_zone(&mut Reader { text: &time, at: 0 }, civil)?;
+                if zone.is_some() {
+                    return None;
+                }
+                civil = timed;
+                break;
+            }
+            numbers.push((digits.parse().ok()?, digits.len()));
+        } else if c.is_alphabetic() {
+            let mut end = start + c.len_utf8();
+            while let Some(&(i, d)) = chars.peek() {
+                if !(d.is_alphabetic() || d == '.' || d == '-') {
+                    break;
+                }
+                end = i + d.len_utf8();
+                chars.next();
+            }
+            let word = lower.get(start..end)?.trim_end_matches('.');
+            let same = |name: &&str| name.to_lowercase().trim_end_matches('.') == word;
+            if let Some(m) = culture.months.iter().position(same).or_else(|| culture.months_abbr.iter().position(same))
+            {
+                month_word = Some(m as u32 + 1);
+            } else if !(culture.days.iter().any(same) || culture.days_abbr.iter().any(same) || FILLERS.contains(&word))
+            {
+                return None;
+            }
+        }
+    }
+    let order = date_order(culture.short_date);
+    let (year, month, day) = match (month_word, numbers.as_slice()) {
+        (Some(month), [(a, wa), (b, _)]) if *wa == 4 => (*a, month, *b),
+        (Some(month), [(a, _), (b, _)]) => (*b, month, *a),
+        (None, [(a, 4), (b, _), (c, _)]) => (*a, *b, *c),
+        (None, [a, b, c]) => {
+            let pick = |field: char| order.iter().position(|&f| f == field).and_then(|i| [a, b, c].get(i).map(|n| n.0));
+            (pick('y')?, pick('M')?, pick('d')?)
+        }
+        _ => return None,
+    };
+    let civil = Civil { year: i64::from(year), month, day, ..civil };
+    Stamp::from_civil(civil, Kind::Unspecified).ok()
+}
+
+/// Words a long date has between its parts (`20 de octubre de 2020`).
+const FILLERS: &[&str] = &["de", "del", "à", "um", "le", "el"];
+
+/// The order of day (`d`), month (`M`) and year (`y`) in a date pattern.
+fn date_order(pattern: &str) -> Vec<char> {
+    let mut order = Vec::new();
+    for c in pattern.chars() {
+        if matches!(c, 'd' | 'M' | 'y') && !order.contains(&c) {
+            order.push(c);
+        }
+    }
+    order
 }
 
 #[cfg(test)]
