@@ -340,3 +340,12 @@ fn map_fields_prints_the_field_map() {
     assert!(md.starts_with("| Field |") && md.lines().count() == rows.len() + 2, "{md}");
     cosell(&["map", "fields", "--format", "yaml"], None);
 }
+
+#[test]
+fn integers_beyond_two_to_the_53_are_kept_exactly() {
+    let doc = r#"{"id": "r1", "big": 9007199254740993, "huge": 123456789012345678901234567890, "details": {"dealValue": 12345678901234567890123}}"#;
+    let out = cosell(&["referral", "normalize"], Some(doc)).ok().stdout;
+    for exact in ["9007199254740993", "123456789012345678901234567890", "12345678901234567890123"] {
+        assert!(out.contains(exact), "{exact} not kept in {out}");
+    }
+}
