@@ -58,3 +58,19 @@ pub fn to_crm(file: Option<&Path>, environment: Option<&Path>) -> Result<Outcome
     print_json(&mapping::to_crm(&referral, &config))?;
     Ok(Outcome::Ok)
 }
+
+/// The output form of `cosell map fields`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FieldsFormat {
+    Json,
+    Markdown,
+}
+
+/// `cosell map fields [--format json|markdown]`: the field map every mapping is driven by.
+pub fn fields(format: FieldsFormat) -> Result<Outcome, Failure> {
+    match format {
+        FieldsFormat::Json => print_json(&cosell_core::sync::FIELDS)?,
+        FieldsFormat::Markdown => crate::io::print_text(&cosell_core::sync::fields::markdown())?,
+    }
+    Ok(Outcome::Ok)
+}

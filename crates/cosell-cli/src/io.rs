@@ -110,6 +110,12 @@ pub fn print_json<T: Serialize>(document: &T) -> Result<(), Failure> {
     out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(|e| Failure::Output(e.to_string()))
 }
 
+/// Writes text to standard output as it is.
+pub fn print_text(text: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(|e| Failure::Output(e.to_string()))
+}
+
 /// The canonical text form of a document: 4-space indent, trailing newline.
 pub fn to_pretty_json<T: Serialize>(document: &T) -> serde_json::Result<String> {
     let mut buf = Vec::new();

@@ -327,3 +327,25 @@ fn usage_errors_exit_2_and_help_exits_0() {
     let version = cosell(&["--version"], None).ok();
     assert!(version.stdout.starts_with("cosell "));
 }
+
+#[test]
+fn map_fields_prints_the_field_map() {
+    let rows = cosell(&["map", "fields"], None).ok().json();
+    let rows = rows.as_array().unwrap();
+    let deal = rows.iter().find(|r| r["key"] == "dealValue").unwrap();
+    assert_eq!(deal["patch"], "/details/dealValue");
+    assert_eq!(deal["transform"]["kind"], "money");
+    assert_eq!(deal["update"], serde_json::json!({ "toPartnerCenter": true, "toCrm": true }));
+    let md = cosell(&["map", "fields", "--format", "markdown"], None).ok().stdout;
+    assert!(md.starts_with("| Field |") && md.lines().count() == rows.len() + 2, "{md}");
+    cosell(&["map", "fields", "--format", "yaml"], None);
+}
+
+#[test]
+fn integers_beyond_two_to_the_53_are_kept_exactly() {
+    let doc = r#"{"id": "r1", "big": 9007199254740993, "huge": 123456789012345678901234567890, "details": {"dealValue": 12345678901234567890123}}"#;
+    let out = cosell(&["referral", "normalize"], Some(doc)).ok().stdout;
+    for exact in ["9007199254740993", "123456789012345678901234567890", "12345678901234567890123"] {
+        assert!(out.contains(exact), "{exact} not kept in {out}");
+    }
+}

@@ -14,12 +14,10 @@
 //!
 //! Bind values reference rows of earlier steps as `{step}`: `"/accounts({account})"`.
 
-use super::fingerprint::fingerprint_referral;
 use crate::config::Config;
 use crate::dataverse::{account, contact, currency, lead, opportunity as opp, solution, HelpNeeded, Visibility};
 use crate::name_mark;
 use crate::referral::{Direction, Member, Referral, ReferralStatus, ReferralSubstatus, ReferralType};
-use crate::snapshot::SyncState;
 use crate::wire::Amount;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -32,6 +30,8 @@ pub enum StepAction {
     Find,
     /// Find a row with the filter (and match key); update it, or create it when none matches.
     Upsert,
+    /// Update the row the filter finds; never create it.
+    Update,
     /// Close the opportunity as won (`WinOpportunity`).
     WinOpportunity,
     /// Close the opportunity as lost (`LoseOpportunity`).
@@ -301,13 +301,7 @@ fn deal_columns(
     put(body, notes_column, details.and_then(|d| d.notes.clone()));
     // The same logical names on opportunity and lead (see `dataverse::lead`).
     put(body, opp::REFERRAL_ID, text(r.id.as_ref()));
-    let state = SyncState {
-        e_tag: r.e_tag.clone(),
-        fingerprint: Some(fingerprint_referral(r)),
-        status: r.status.clone(),
-        substatus: r.substatus.clone(),
-    };
-    put(body, opp::SYNC_STATE, Some(state.to_json()));
+    put(body, opp::SYNC_STATE, Some(crate::sync::base_of_referral(r).to_json()));
     body.insert(opp::SYNC.to_owned(), Value::Bool(true));
 }
 
