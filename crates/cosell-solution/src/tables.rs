@@ -3,12 +3,13 @@
 //! level) comes from this table; `tests::every_core_name_has_solution_metadata` fails when the
 //! core declares a column this table does not describe.
 
-use cosell_core::dataverse::{lead, opportunity, solution, solution_detail, HelpNeeded, Visibility};
+use cosell_core::dataverse::{self, lead, opportunity, solution, solution_detail, HelpNeeded, Visibility};
 
-/// The sync-state column's length. Replace with `dataverse::opportunity::SYNC_STATE_MAX_LENGTH`
-/// once the sync model adds it to cosell-core (the JSON `{"eTag","fingerprint","status","substatus"}`
-/// is well under 1,000 characters; 4,000 leaves room for what a later version adds).
-pub const SYNC_STATE_MAX_LENGTH_UNTIL_CORE_HAS_IT: u32 = 4000;
+/// The sync-state column's length: the core's, sized for the sync's base.
+const SYNC_STATE_MAX_LENGTH: u32 = {
+    assert!(dataverse::SYNC_STATE_MAX_LENGTH <= 1_048_576, "Dataverse's limit for a multiline text column");
+    dataverse::SYNC_STATE_MAX_LENGTH as u32
+};
 
 /// A table the solution adds to or creates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -227,7 +228,7 @@ pub const COLUMNS: [Column; 23] = [
     hidden(column(
         opportunity::TABLE,
         opportunity::SYNC_STATE,
-        Kind::Memo { max: SYNC_STATE_MAX_LENGTH_UNTIL_CORE_HAS_IT },
+        Kind::Memo { max: SYNC_STATE_MAX_LENGTH },
         "Sync State",
         SYNC_STATE_DESCRIPTION,
     )),
@@ -250,7 +251,7 @@ pub const COLUMNS: [Column; 23] = [
     hidden(column(
         lead::TABLE,
         lead::SYNC_STATE,
-        Kind::Memo { max: SYNC_STATE_MAX_LENGTH_UNTIL_CORE_HAS_IT },
+        Kind::Memo { max: SYNC_STATE_MAX_LENGTH },
         "Sync State",
         SYNC_STATE_DESCRIPTION,
     )),

@@ -450,7 +450,9 @@ fn subgrids(ctx: &Ctx, out: &mut Vec<Finding>) {
                         ));
                     }
                 }
-                None if ctx.ours(name) => out.push(finding(
+                // The platform makes some relationships itself (documents, notes): only a
+                // relationship to one of the package's own tables must be in the package.
+                None if ctx.ours(&target) && ctx.entity(&target).is_some() => out.push(finding(
                     "subgrid-relationship",
                     CUSTOMIZATIONS,
                     &control.path,

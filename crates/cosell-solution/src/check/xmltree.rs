@@ -38,13 +38,12 @@ impl Node {
 
     /// Every element below this one (depth first, document order), this one included.
     pub fn descendants(&self) -> Vec<&Node> {
-        let mut out = vec![self];
-        let mut i = 0;
-        while let Some(node) = out.get(i).copied() {
-            out.extend(node.children.iter());
-            i += 1;
+        let mut out = Vec::new();
+        let mut stack = vec![self];
+        while let Some(node) = stack.pop() {
+            out.push(node);
+            stack.extend(node.children.iter().rev());
         }
-        out.sort_by_key(|n| n.line);
         out
     }
 
