@@ -421,6 +421,8 @@ pub fn referral_status_for(
             Some((ReferralStatus::Closed, sub)) if *sub != ReferralSubstatus::Won => {
                 (ReferralStatus::Closed, sub.clone())
             }
+            // A referral never accepted cannot be lost, only declined.
+            Some((ReferralStatus::New, _)) => (ReferralStatus::Closed, ReferralSubstatus::Declined),
             _ => (ReferralStatus::Closed, ReferralSubstatus::Lost),
         },
         OpportunityState::Open => match current {

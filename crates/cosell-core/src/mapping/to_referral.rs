@@ -46,10 +46,11 @@ pub fn to_referral(s: &Snapshot) -> Referral {
     let o = &s.opportunity;
     let deal = deal_type(s);
     let shared = deal != DealType::Private;
-    let (status, substatus) = o
-        .state()
-        .map(|state| referral_status_for(state, Some((&ReferralStatus::New, &ReferralSubstatus::Pending))))
-        .unwrap_or((ReferralStatus::New, ReferralSubstatus::Pending));
+    // A new referral: New/Pending while open; won or lost when created closed.
+    let (status, substatus) = match o.state() {
+        Some(state @ (OpportunityState::Won | OpportunityState::Lost)) => referral_status_for(state, None),
+        _ => (ReferralStatus::New, ReferralSubstatus::Pending),
+    };
     Referral {
         name: o.name.as_deref().map(|n| name_mark::strip(n).to_owned()),
         external_reference_id: o.id.clone(),
