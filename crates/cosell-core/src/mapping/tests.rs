@@ -650,3 +650,47 @@ fn co_sell_only_keeps_microsoft_s_co_sell_opportunities() {
     });
     assert!(to_crm(&r, &config).skipped.is_some(), "a Qualified Lead from Microsoft is not co-sell");
 }
+
+#[test]
+fn the_create_payload_follows_the_field_map() {
+    use crate::sync::fields::{Transform, FIELDS};
+    use crate::sync::values::{crm_value, referral_value};
+    for doc in [co_sell(), partner_led(), private()] {
+        let s = snap(doc);
+        let payload = wire(&to_referral(&s));
+        let mut checked = 0;
+        for f in FIELDS.iter().filter(|f| f.create.to_partner_center) {
+            if matches!(f.transform, Transform::Status | Transform::LookupByKey { .. }) {
+                continue;
+            }
+            // Visibility follows the deal type (help or shared), of which the column is one part.
+            if f.key == "visibility" {
+                continue;
+            }
+            let crm = crm_value(f, &s, &s.config, None).flatten();
+            assert_eq!(referral_value(f, &payload), crm, "{}", f.key);
+            checked += 1;
+        }
+        assert!(checked >= 15, "{checked}");
+    }
+}
+
+#[test]
+fn duplicate_solution_ids_are_sent_once_on_create() {
+    let doc = set(
+        co_sell(),
+        "/solutions",
+        json!([ { "cosell_solutionid": "SOL-1" }, { "cosell_solutionid": " sol-1" }, { "cosell_solutionid": "SOL-2" } ]),
+    );
+    let ids: Vec<_> = to_referral(&snap(doc)).solutions().iter().map(|t| t.id.clone().unwrap()).collect();
+    assert_eq!(ids, ["SOL-1", "SOL-2"]);
+}
+
+#[test]
+fn the_create_payload_carries_the_customer_marketplace_intent() {
+    let r = wire(&to_referral(&snap(private())));
+    assert_eq!(
+        r["details"]["requirements"]["additionalRequirements"]["attributes"],
+        json!([{ "id": "HaveNotDecided", "type": "CustomerMarketplaceIntent" }])
+    );
+}
