@@ -214,6 +214,7 @@ impl Flow {
         let trigger = read_trigger(definition.get("triggers"), &path::child(&def_path, "triggers"), &mut names)?;
         let actions = read_graph(definition.get("actions"), &path::child(&def_path, "actions"), &mut names)?;
         let outputs = definition.get("outputs").cloned().unwrap_or_else(|| Value::Object(Map::new()));
+        check_expressions(&Value::Object(definition.clone()), &def_path)?;
         Ok(Flow { name: display, id, connection_references, parameters, trigger, actions, outputs })
     }
 
@@ -252,6 +253,21 @@ impl Kind {
             Kind::Switch { cases, default, .. } => cases.iter().map(|c| &c.body).chain([default]).collect(),
             _ => Vec::new(),
         }
+    }
+}
+
+/// Parses every expression in the definition (syntax and the arity of built-in functions), so a
+/// flow with a broken expression is refused before it runs, with the path and the position.
+fn check_expressions(value: &Value, at: &str) -> Result<(), FlowError> {
+    match value {
+        Value::String(s) if s.contains('@') => {
+            crate::expr::check_template(s).map_err(|e| FlowError::new(at, format!("expression {s:?} {e}")))
+        }
+        Value::Array(items) => {
+            items.iter().enumerate().try_for_each(|(i, v)| check_expressions(v, &path::index(at, i)))
+        }
+        Value::Object(map) => map.iter().try_for_each(|(k, v)| check_expressions(v, &path::child(at, k))),
+        _ => Ok(()),
     }
 }
 

@@ -10,6 +10,7 @@
 mod clock;
 mod condition;
 mod connector;
+mod context;
 mod control;
 mod data;
 mod definition;
@@ -24,6 +25,7 @@ mod service;
 mod variables;
 
 pub use clock::{format_instant, parse_duration, parse_instant, Random};
+pub use context::{ContextScope, DEFAULT_NOW_UNIX_MILLIS};
 pub use definition::{Action, Case, Flow, FlowError, Graph, Kind, Parameter, Trigger, TriggerKind};
 pub use host::{Host, TriggerInput};
 pub use record::{ActionRecord, RunRecord, Status};
