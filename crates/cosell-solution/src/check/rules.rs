@@ -35,13 +35,14 @@ pub const RULES: [Rule; 17] = [
     ("option-value-prefix", Severity::Warning, "custom choice values use the publisher's option-value prefix", option_values),
 ];
 
-/// What the rules share: the parsed documents and the package's components.
+/// What the rules share: the parsed documents and the package's tables.
 pub struct Ctx<'a> {
     pub files: &'a Files,
-    pub solution: Option<Node>,
-    pub customizations: Option<Node>,
+    pub solution: Option<&'a Node>,
+    pub customizations: Option<&'a Node>,
     /// The publisher's prefix with its underscore (`cosell_`), lower case; empty when unknown.
     pub prefix: String,
+    /// Each table: its name (lower case), its columns (lower case), its `<Entity>` node.
     pub entities: Vec<(String, BTreeSet<String>, &'a Node)>,
 }
 
@@ -53,49 +54,32 @@ const CONTENT_TYPES: &str = "[Content_Types].xml";
 pub fn run(files: &Files) -> Vec<Finding> {
     let solution = files.text(SOLUTION).and_then(|t| parse(&t).ok());
     let customizations = files.text(CUSTOMIZATIONS).and_then(|t| parse(&t).ok());
-    let prefix = solution
-        .as_ref()
-        .and_then(|s| s.find_all("CustomizationPrefix").first().map(|p| p.text.trim().to_ascii_lowercase()))
-        .filter(|p| !p.is_empty())
-        .map(|p| format!("{p}_"))
-        .unwrap_or_default();
-    // The tree outlives the context only through this leak-free two-step: collect then borrow.
+    let ctx = Ctx::new(files, solution.as_ref(), customizations.as_ref());
     let mut out = Vec::new();
-    let holder = Holder { solution, customizations, prefix };
-    let ctx = holder.ctx(files);
     for (_, _, _, rule) in RULES {
         rule(&ctx, &mut out);
     }
     out
 }
 
-struct Holder {
-    solution: Option<Node>,
-    customizations: Option<Node>,
-    prefix: String,
-}
-
-impl Holder {
-    fn ctx<'a>(&'a self, files: &'a Files) -> Ctx<'a> {
+impl<'a> Ctx<'a> {
+    fn new(files: &'a Files, solution: Option<&'a Node>, customizations: Option<&'a Node>) -> Ctx<'a> {
+        let prefix = solution
+            .and_then(|s| s.find_all("CustomizationPrefix").first().map(|p| p.text.trim().to_ascii_lowercase()))
+            .filter(|p| !p.is_empty())
+            .map(|p| format!("{p}_"))
+            .unwrap_or_default();
         let mut entities = Vec::new();
-        if let Some(c) = &self.customizations {
-            for entity in c.find_all("Entity") {
-                let name = entity.child_text("Name").unwrap_or_default().to_ascii_lowercase();
-                let columns = entity
-                    .find_all("attribute")
-                    .iter()
-                    .filter_map(|a| a.child_text("LogicalName").or(a.attr("PhysicalName")).map(str::to_ascii_lowercase))
-                    .collect();
-                entities.push((name, columns, entity));
-            }
+        for entity in customizations.map(|c| c.find_all("Entity")).unwrap_or_default() {
+            let name = entity.child_text("Name").unwrap_or_default().to_ascii_lowercase();
+            let columns = entity
+                .find_all("attribute")
+                .iter()
+                .filter_map(|a| a.child_text("LogicalName").or(a.attr("PhysicalName")).map(str::to_ascii_lowercase))
+                .collect();
+            entities.push((name, columns, entity));
         }
-        Ctx {
-            files,
-            solution: self.solution.clone(),
-            customizations: self.customizations.clone(),
-            prefix: self.prefix.clone(),
-            entities,
-        }
+        Ctx { files, solution, customizations, prefix, entities }
     }
 }
 
@@ -111,7 +95,7 @@ impl Ctx<'_> {
     }
 
     fn all(&self, name: &str) -> Vec<&Node> {
-        self.customizations.as_ref().map(|c| c.find_all(name)).unwrap_or_default()
+        self.customizations.map(|c| c.find_all(name)).unwrap_or_default()
     }
 
     fn web_resources(&self) -> BTreeSet<String> {
@@ -222,7 +206,7 @@ fn content_types(ctx: &Ctx, out: &mut Vec<Finding>) {
 }
 
 fn manifest(ctx: &Ctx, out: &mut Vec<Finding>) {
-    let Some(solution) = &ctx.solution else { return };
+    let Some(solution) = ctx.solution else { return };
     let Some(m) = solution.child("SolutionManifest") else {
         out.push(finding("solution-manifest", SOLUTION, &solution.path, "no <SolutionManifest>".to_owned()));
         return;
@@ -259,7 +243,7 @@ fn manifest(ctx: &Ctx, out: &mut Vec<Finding>) {
 }
 
 fn root_components(ctx: &Ctx, out: &mut Vec<Finding>) {
-    let (Some(solution), Some(_)) = (&ctx.solution, &ctx.customizations) else { return };
+    let (Some(solution), Some(_)) = (ctx.solution, ctx.customizations) else { return };
     let forms: BTreeSet<String> =
         ctx.all("formid").iter().filter_map(|f| Guid::parse(f.text.trim())).map(|g| g.to_string()).collect();
     let workflows: BTreeSet<String> = ctx
@@ -276,7 +260,6 @@ fn root_components(ctx: &Ctx, out: &mut Vec<Finding>) {
         .collect();
     let option_sets: BTreeSet<String> = ctx
         .customizations
-        .as_ref()
         .and_then(|c| c.child("optionsets"))
         .map(|s| s.children_named("optionset").filter_map(|o| o.attr("Name")).map(str::to_ascii_lowercase).collect())
         .unwrap_or_default();
@@ -361,7 +344,7 @@ const GUID_ATTRIBUTES: [&str; 4] = ["WorkflowId", "libraryUniqueId", "handlerUni
 const GUID_ID_HOLDERS: [&str; 5] = ["tab", "section", "cell", "header", "RootComponent"];
 
 fn guid_format(ctx: &Ctx, out: &mut Vec<Finding>) {
-    let docs = [(CUSTOMIZATIONS, ctx.customizations.as_ref()), (SOLUTION, ctx.solution.as_ref())];
+    let docs = [(CUSTOMIZATIONS, ctx.customizations), (SOLUTION, ctx.solution)];
     for (file, doc) in docs {
         let Some(doc) = doc else { continue };
         for node in doc.descendants() {
@@ -671,7 +654,7 @@ fn walk_json(value: &Value, pointer: &str, visit: &mut dyn FnMut(&str, &Value)) 
 }
 
 fn option_values(ctx: &Ctx, out: &mut Vec<Finding>) {
-    let Some(prefix) = ctx.solution.as_ref().and_then(|s| {
+    let Some(prefix) = ctx.solution.and_then(|s| {
         s.find_all("CustomizationOptionValuePrefix").first().and_then(|p| p.text.trim().parse::<i64>().ok())
     }) else {
         return;
