@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 pub type Rule = (&'static str, Severity, &'static str, fn(&Ctx, &mut Vec<Finding>));
 
 /// Every rule, in the order they run.
-pub const RULES: [Rule; 17] = [
+pub const RULES: [Rule; 18] = [
     ("root-entries", Severity::Error, "[Content_Types].xml, solution.xml and customizations.xml are at the zip root", root_entries),
     ("xml-well-formed", Severity::Error, "every .xml entry parses", xml_well_formed),
     ("json-well-formed", Severity::Error, "every .json entry parses", json_well_formed),
@@ -32,6 +32,7 @@ pub const RULES: [Rule; 17] = [
     ("environment-variable", Severity::Error, "every environment variable definition file names its own folder and a known type", environment_variables),
     ("flow-connection", Severity::Error, "every flow connection is a connection reference of the package, and every action's connection is declared", flow_connections),
     ("flow-parameter", Severity::Error, "every @parameters('…') is a definition parameter; environment-variable parameters name a definition of the package", flow_parameters),
+    ("flow-child-flow", Severity::Error, "every child flow a flow calls (workflowReferenceName) is a flow of the package", flow_children),
     ("option-value-prefix", Severity::Warning, "custom choice values use the publisher's option-value prefix", option_values),
 ];
 
@@ -614,6 +615,28 @@ fn flow_parameters(ctx: &Ctx, out: &mut Vec<Finding>) {
                         format!("parameter {used:?} is not declared in the definition"),
                     ));
                 }
+            }
+        });
+    }
+}
+
+fn flow_children(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let workflows: BTreeSet<String> = ctx
+        .all("Workflow")
+        .iter()
+        .filter_map(|w| w.attr("WorkflowId").and_then(Guid::parse))
+        .map(|g| g.to_string())
+        .collect();
+    for (file, flow) in ctx.flows() {
+        walk_json(&flow, "", &mut |pointer, value| {
+            let Some(child) = value.pointer("/host/workflowReferenceName").and_then(Value::as_str) else { return };
+            if !Guid::parse(child).is_some_and(|g| workflows.contains(&g.to_string())) {
+                out.push(finding(
+                    "flow-child-flow",
+                    &file,
+                    pointer,
+                    format!("child flow {child} is not a flow of the package"),
+                ));
             }
         });
     }
