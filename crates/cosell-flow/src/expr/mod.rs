@@ -12,8 +12,8 @@
 //! and randomness; nothing else in the evaluator depends on the runner.
 //!
 //! What is left out, and why:
-//! - `xpath()`: not implemented (an unknown-function error unless a [`Scope`] answers it); it
-//!   needs an XPath 1.0 engine and no co-sell flow uses it.
+//! - `xpath()` covers an XPath 1.0 subset (`xpath.rs` lists it): the axes and functions flows
+//!   use; the rest (`following-sibling`, `translate`, `id`, variables, …) is an error.
 //! - The workflow functions (`action`, `actions`, `body`, `formDataMultiValues`,
 //!   `formDataValue`, `item`, `items`, `iterationIndexes`, `listCallbackUrl`, `multipartBody`,
 //!   `outputs`, `parameters`, `result`, `trigger`, `triggerBody`, `triggerFormDataMultiValues`,
@@ -40,6 +40,7 @@ mod template;
 mod time;
 mod value;
 mod xml;
+mod xpath;
 
 use serde_json::Value;
 
