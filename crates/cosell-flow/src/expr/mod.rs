@@ -99,6 +99,30 @@ pub fn check_template(text: &str) -> Result<(), ExprError> {
     template::parse(text).map(drop).map_err(|e| error_at(text, e.at, e.message))
 }
 
+/// A template parsed once, to be evaluated many times (a loop's body, a benchmark): the same
+/// result as [`evaluate_template`] without parsing again.
+#[derive(Debug, Clone)]
+pub struct CompiledTemplate {
+    text: String,
+    template: template::Template,
+}
+
+impl CompiledTemplate {
+    pub fn new(text: &str) -> Result<CompiledTemplate, ExprError> {
+        let template = template::parse(text).map_err(|e| error_at(text, e.at, e.message))?;
+        Ok(CompiledTemplate { text: text.to_owned(), template })
+    }
+
+    pub fn evaluate(&self, scope: &dyn Scope) -> Result<Value, ExprError> {
+        eval::template(&self.template, scope).map_err(|e| error_at(&self.text, e.at, e.message))
+    }
+
+    /// The template's text, as given.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+}
+
 /// The names of the functions the evaluator implements itself (not the workflow functions).
 pub fn function_names() -> impl Iterator<Item = &'static str> {
     functions::all()
