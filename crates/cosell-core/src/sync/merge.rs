@@ -157,7 +157,8 @@ fn outbound_from(s: &Snapshot, crm: &Read, base: &SyncState, current: Option<&Re
         meta.status = Some(st);
         meta.substatus = Some(sub);
     }
-    let if_match = meta.e_tag.clone();
+    // Always the eTag of the base: whatever changed since then answers 412, never overwritten.
+    let if_match = base.e_tag.clone();
     let settled = settle(Some(base), crm, &pc_after, &meta);
     OutboundPlan { if_match, operations: ops, conflicts, base: settled }
 }
