@@ -303,16 +303,7 @@ fn inbound_from(r: &Referral, s: &Snapshot, crm: &Read, base: &SyncState) -> (In
     let settled = settle(Some(base), &crm_after, &pc, r);
     if !body.is_empty() || close.is_some() || settled != *base {
         body.insert(opp::SYNC_STATE.to_owned(), Value::from(settled.to_json()));
-        steps.push(UpsertStep {
-            name: "opportunity".to_owned(),
-            action: StepAction::Update,
-            entity_set: opp::ENTITY_SET.to_owned(),
-            filter: record_filter(s, r),
-            match_key: None,
-            body,
-            update: None,
-            create_only: false,
-        });
+        steps.push(crate::mapping::step("opportunity", StepAction::Update, opp::ENTITY_SET, record_filter(s, r), body));
     }
     steps.extend(close);
     (InboundPlan { changed, steps, conflicts, base: settled }, crm_after)
@@ -338,16 +329,13 @@ fn record_filter(s: &Snapshot, r: &Referral) -> Option<String> {
 }
 
 fn currency_step(code: &str) -> UpsertStep {
-    UpsertStep {
-        name: "currency".to_owned(),
-        action: StepAction::Find,
-        entity_set: currency::ENTITY_SET.to_owned(),
-        filter: Some(format!("{} eq '{}'", currency::ISO_CODE, code.replace('\'', "''"))),
-        match_key: None,
-        body: Map::new(),
-        update: None,
-        create_only: false,
-    }
+    crate::mapping::step(
+        "currency",
+        StepAction::Find,
+        currency::ENTITY_SET,
+        Some(format!("{} eq '{}'", currency::ISO_CODE, code.replace('\'', "''"))),
+        Map::new(),
+    )
 }
 
 /// Closed in Partner Center closes the opportunity: won, lost (Out-Sold), declined or expired
