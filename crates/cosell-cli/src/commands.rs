@@ -86,3 +86,41 @@ pub fn fields(format: FieldsFormat) -> Result<Outcome, Failure> {
     }
     Ok(Outcome::Ok)
 }
+
+/// A snapshot and the base its sync state holds; no base is bad input (a first sync has none:
+/// use `map to-patch`).
+fn with_base(path: &Path) -> Result<(cosell_core::Snapshot, cosell_core::sync::Base), Failure> {
+    let input = Input::read(Some(path))?;
+    let snapshot = input.snapshot()?;
+    match cosell_core::sync::stored_base(&snapshot).cloned() {
+        Some(base) => Ok((snapshot, base)),
+        None => Err(input.error(cosell_core::InputError::new(
+            "$.opportunity.cosell_syncstate",
+            "no base: the sync state holds no version 1 base (a first sync compares the sides with `map to-patch`)",
+        ))),
+    }
+}
+
+/// `cosell sync outbound SNAPSHOT [--current REFERRAL]`.
+pub fn sync_outbound(snapshot: &Path, current: Option<&Path>) -> Result<Outcome, Failure> {
+    let (snapshot, base) = with_base(snapshot)?;
+    let current = current.map(|c| Input::read(Some(c))?.referral()).transpose()?;
+    print_json(&cosell_core::sync::outbound(&snapshot, &base, current.as_ref()))?;
+    Ok(Outcome::Ok)
+}
+
+/// `cosell sync inbound REFERRAL SNAPSHOT`.
+pub fn sync_inbound(referral: &Path, snapshot: &Path) -> Result<Outcome, Failure> {
+    let referral = Input::read(Some(referral))?.referral()?;
+    let (snapshot, base) = with_base(snapshot)?;
+    print_json(&cosell_core::sync::inbound(&referral, &snapshot, &base))?;
+    Ok(Outcome::Ok)
+}
+
+/// `cosell sync retry SNAPSHOT REFERRAL`: after a 412.
+pub fn sync_retry(snapshot: &Path, referral: &Path) -> Result<Outcome, Failure> {
+    let (snapshot, base) = with_base(snapshot)?;
+    let referral = Input::read(Some(referral))?.referral()?;
+    print_json(&cosell_core::sync::after_precondition_failed(&snapshot, &base, &referral))?;
+    Ok(Outcome::Ok)
+}
