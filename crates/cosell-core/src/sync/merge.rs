@@ -231,9 +231,10 @@ fn status_ops(outcome: &str, base: &SyncState, exists: &dyn Fn(&str) -> bool, op
 /// The opportunity's solutions as referral tags, de-duplicated in one pass; a solution still
 /// attached keeps the object Partner Center has (with every property it added).
 pub fn solution_tags(s: &Snapshot, have: &[SolutionTag]) -> Vec<SolutionTag> {
-    let existing: std::collections::HashMap<String, &SolutionTag> =
+    // B-tree maps (O(n log n)), as serde_json's maps already are in the WebAssembly form.
+    let existing: std::collections::BTreeMap<String, &SolutionTag> =
         have.iter().filter_map(|t| Some((crate::mapping::solution_key(t.id.as_deref()?), t))).collect();
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = std::collections::BTreeSet::new();
     s.solutions
         .iter()
         .filter_map(crate::mapping::solution_tag)
