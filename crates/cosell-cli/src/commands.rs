@@ -35,7 +35,7 @@ pub fn validate(file: Option<&Path>) -> Result<Outcome, Failure> {
 
 /// `cosell map to-referral [FILE]`: the referral create payload for an opportunity snapshot;
 /// refused (bad input) when a lookup is only an ID, so a payload never has holes.
-pub fn to_referral(file: Option<&Path>) -> Result<Outcome, Failure> {
+pub fn to_referral(file: Option<&Path>, plan: bool) -> Result<Outcome, Failure> {
     let input = Input::read(file)?;
     let snapshot = input.snapshot()?;
     let missing = cosell_core::sync::lifecycle::not_loaded(&snapshot);
@@ -48,7 +48,10 @@ pub fn to_referral(file: Option<&Path>) -> Result<Outcome, Failure> {
             ),
         )));
     }
-    print_json(&mapping::to_referral(&snapshot))?;
+    match cosell_core::sync::lifecycle::create_plan(&snapshot) {
+        Ok(create) if plan => print_json(&create)?,
+        _ => print_json(&mapping::to_referral(&snapshot))?,
+    }
     Ok(Outcome::Ok)
 }
 

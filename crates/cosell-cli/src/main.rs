@@ -73,6 +73,10 @@ enum MapCommand {
     ToReferral {
         /// The opportunity snapshot; `-` or absent for standard input.
         file: Option<PathBuf>,
+        /// Print the create plan instead: `{"referral", "forMicrosoft"?}`, the docs' two linked
+        /// creates for co-sell (the second POSTed with the first response's engagementId).
+        #[arg(long)]
+        plan: bool,
     },
     /// Print the JSON Patch (with its If-Match eTag) that brings a referral in line with a snapshot.
     ToPatch {
@@ -135,7 +139,7 @@ fn main() -> ExitCode {
         Command::Solution(command) => solution_cmds::run(command),
         Command::Referral(ReferralCommand::Normalize { file }) => report(commands::normalize(file.as_deref())),
         Command::Validate { file } => report(commands::validate(file.as_deref())),
-        Command::Map(MapCommand::ToReferral { file }) => report(commands::to_referral(file.as_deref())),
+        Command::Map(MapCommand::ToReferral { file, plan }) => report(commands::to_referral(file.as_deref(), plan)),
         Command::Map(MapCommand::ToPatch { snapshot, referral }) => report(commands::to_patch(&snapshot, &referral)),
         Command::Map(MapCommand::Fields { format }) => report(commands::fields(format)),
         Command::Sync(SyncCommand::Outbound { snapshot, current }) => {

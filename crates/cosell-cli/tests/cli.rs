@@ -435,3 +435,16 @@ fn sync_without_a_base_is_bad_input() {
     cosell(&["sync", "retry", &fixture("sync/snapshot-with-base.json"), "-"], Some("{}"))
         .bad_input(&["not a referral"]);
 }
+
+#[test]
+fn to_referral_plan_gives_the_two_linked_co_sell_creates() {
+    let plan = cosell(&["map", "to-referral", "--plan", &fixture("snapshots/cosell.json")], None).ok().json();
+    assert_eq!(plan["referral"]["type"], "Shared");
+    assert_eq!(plan["referral"]["target"][0]["type"], "SolutionProfile");
+    assert_eq!(
+        plan["forMicrosoft"]["target"],
+        serde_json::json!([{ "id": "msft", "type": "BusinessProfileLocation" }])
+    );
+    let private = cosell(&["map", "to-referral", "--plan", &fixture("snapshots/private.json")], None).ok().json();
+    assert!(private.get("forMicrosoft").is_none(), "{private}");
+}
