@@ -78,6 +78,12 @@ enum MapCommand {
         /// The referral as Partner Center holds it now.
         referral: PathBuf,
     },
+    /// Print the field map: one row per synced field (JSON, or `--format markdown`).
+    Fields {
+        /// `json` (default) or `markdown` (the README's mapping section).
+        #[arg(long, value_enum, default_value_t = commands::FieldsFormat::Json)]
+        format: commands::FieldsFormat,
+    },
     /// Print the Dataverse upsert plan for a referral.
     ToCrm {
         /// The referral; `-` or absent for standard input.
@@ -102,6 +108,7 @@ fn main() -> ExitCode {
         Command::Validate { file } => report(commands::validate(file.as_deref())),
         Command::Map(MapCommand::ToReferral { file }) => report(commands::to_referral(file.as_deref())),
         Command::Map(MapCommand::ToPatch { snapshot, referral }) => report(commands::to_patch(&snapshot, &referral)),
+        Command::Map(MapCommand::Fields { format }) => report(commands::fields(format)),
         Command::Map(MapCommand::ToCrm { file, environment }) => {
             report(commands::to_crm(file.as_deref(), environment.as_deref()))
         }

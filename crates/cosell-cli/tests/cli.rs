@@ -242,8 +242,23 @@ fn a_wrong_type_names_its_json_path() {
     cosell(&["referral", "normalize"], Some("[]")).bad_input(&["<stdin>", "$"]);
     cosell(&["validate"], Some(r#"{"opportunity": {"estimatedvalue": "50000"}}"#))
         .bad_input(&["$.opportunity.estimatedvalue", "expected a number"]);
-    cosell(&["map", "to-referral"], Some(r#"{"opportunity": {"cosell_howcanmicrosofthelp": 7}}"#))
+    cosell(&["map", "to-referral"], Some(r#"{"opportunity": {"cosell_howcanmicrosofthelp": "7"}}"#))
         .bad_input(&["$.opportunity.cosell_howcanmicrosofthelp"]);
+}
+
+#[test]
+fn unknown_choice_values_are_not_bad_input() {
+    // A custom status reason and an unknown help option: the rules still run and report.
+    let run = cosell(
+        &["validate"],
+        Some(
+            r#"{"opportunity": {"cosell_syncwithpartnercenter": true, "statuscode": 100000003, "cosell_howcanmicrosofthelp": 7}}"#,
+        ),
+    );
+    assert_eq!(run.code, 1, "findings, not bad input: {}", run.stderr);
+    let rules: Vec<_> = run.json().as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap().to_owned()).collect();
+    assert!(rules.contains(&"name-required".to_owned()), "{rules:?}");
+    assert!(!rules.contains(&"help-needs-contact".to_owned()), "an unknown help option is ignored: {rules:?}");
 }
 
 #[test]
@@ -311,4 +326,47 @@ fn usage_errors_exit_2_and_help_exits_0() {
     }
     let version = cosell(&["--version"], None).ok();
     assert!(version.stdout.starts_with("cosell "));
+}
+
+#[test]
+fn map_fields_prints_the_field_map() {
+    let rows = cosell(&["map", "fields"], None).ok().json();
+    let rows = rows.as_array().unwrap();
+    let deal = rows.iter().find(|r| r["key"] == "dealValue").unwrap();
+    assert_eq!(deal["patch"], "/details/dealValue");
+    assert_eq!(deal["transform"]["kind"], "money");
+    assert_eq!(deal["update"], serde_json::json!({ "toPartnerCenter": true, "toCrm": true }));
+    let md = cosell(&["map", "fields", "--format", "markdown"], None).ok().stdout;
+    assert!(md.starts_with("| Field |") && md.lines().count() == rows.len() + 2, "{md}");
+    cosell(&["map", "fields", "--format", "yaml"], None);
+}
+
+#[test]
+fn integers_beyond_two_to_the_53_are_kept_exactly() {
+    let doc = r#"{"id": "r1", "big": 9007199254740993, "huge": 123456789012345678901234567890, "details": {"dealValue": 12345678901234567890123}}"#;
+    let out = cosell(&["referral", "normalize"], Some(doc)).ok().stdout;
+    for exact in ["9007199254740993", "123456789012345678901234567890", "12345678901234567890123"] {
+        assert!(out.contains(exact), "{exact} not kept in {out}");
+    }
+}
+
+#[test]
+fn a_document_that_is_not_a_referral_is_bad_input() {
+    for command in [&["referral", "normalize"][..], &["map", "to-crm"][..]] {
+        cosell(command, Some("{}")).bad_input(&["<stdin>", "$", "not a referral", "id, engagementId, name"]);
+    }
+    let file = scratch("snapshot-as-referral.json", br#"{"opportunity": {"name": "x"}}"#);
+    cosell(&["map", "to-crm", &file], None).bad_input(&["snapshot-as-referral.json", "found properties opportunity"]);
+}
+
+#[test]
+fn unexpanded_lookups_are_refused_by_to_referral_and_flagged_by_validate() {
+    let doc = r#"{"opportunity": {"name": "x", "_parentaccountid_value": "a1", "_transactioncurrencyid_value": "t1"}}"#;
+    cosell(&["map", "to-referral"], Some(doc)).bad_input(&[
+        "$.opportunity._parentaccountid_value",
+        "not loaded",
+        "parentaccountid, transactioncurrencyid",
+    ]);
+    let findings = cosell(&["validate"], Some(doc)).json();
+    assert!(findings.as_array().unwrap().iter().any(|f| f["rule"] == "lookup-not-loaded"), "{findings}");
 }

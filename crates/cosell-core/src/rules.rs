@@ -78,6 +78,8 @@ rule_ids! {
     ProductsObsolete = "products-obsolete" / "The obsolete Products column is not used",
     /// A state change must be an allowed referral status transition.
     StateTransition = "state-transition" / "The status change is allowed in Partner Center",
+    /// The account, contact and currency rows are loaded, not only their IDs.
+    LookupNotLoaded = "lookup-not-loaded" / "The customer account, contact and currency are loaded",
 }
 
 impl Serialize for RuleId {
@@ -119,6 +121,7 @@ pub fn validate(s: &Snapshot) -> Vec<Finding> {
     read_only(s, &mut out);
     products(s, &mut out);
     state_transition(s, &mut out);
+    lookups_loaded(s, &mut out);
     let mut findings = out.0;
     if !o.sync {
         for f in &mut findings {
@@ -132,7 +135,7 @@ pub fn validate(s: &Snapshot) -> Vec<Finding> {
 
 /// Whether the seller shares the opportunity with Microsoft (help requested or made visible).
 pub fn shares_with_microsoft(o: &Opportunity) -> bool {
-    o.help.is_some() || o.visibility == Some(Visibility::Visible)
+    o.help().is_some() || o.visibility() == Some(Visibility::Visible)
 }
 
 struct Findings(Vec<Finding>);
@@ -275,7 +278,7 @@ fn closing_date(o: &Opportunity, out: &mut Findings) {
 
 fn contact(o: &Opportunity, out: &mut Findings) {
     let Some(c) = &o.contact else {
-        if o.help.is_some() {
+        if o.help().is_some() {
             out.error(
                 RuleId::HelpNeedsContact,
                 opp::PARENT_CONTACT,
@@ -295,7 +298,9 @@ fn contact(o: &Opportunity, out: &mut Findings) {
     if blank(&c.last_name) {
         missing.push("last name");
     }
-    if blank(&c.email) {
+    // An email is needed only when Microsoft is to contact the customer (co-sell); a private
+    // or partner-led deal may name a contact without one (Microsoft's private sample does).
+    if blank(&c.email) && o.help().is_some() {
         missing.push("email");
     }
     if !missing.is_empty() {
@@ -352,7 +357,7 @@ fn solutions(s: &Snapshot, out: &mut Findings) {
 
 fn visibility(s: &Snapshot, out: &mut Findings) {
     let o = &s.opportunity;
-    if o.help.is_some() && o.visibility != Some(Visibility::Visible) {
+    if o.help().is_some() && o.visibility() != Some(Visibility::Visible) {
         out.error(
             RuleId::HelpNeedsVisible,
             opp::VISIBILITY,
@@ -360,8 +365,8 @@ fn visibility(s: &Snapshot, out: &mut Findings) {
             "Set Referral Visibility to visible, or clear How can Microsoft help?.",
         );
     }
-    let was_visible = s.original.as_ref().is_some_and(|p| p.visibility == Some(Visibility::Visible));
-    if was_visible && o.visibility != Some(Visibility::Visible) {
+    let was_visible = s.original.as_ref().is_some_and(|p| p.visibility() == Some(Visibility::Visible));
+    if was_visible && o.visibility() != Some(Visibility::Visible) {
         out.error(
             RuleId::VisibilityOneWay,
             opp::VISIBILITY,
@@ -407,6 +412,21 @@ fn products(s: &Snapshot, out: &mut Findings) {
     }
 }
 
+/// Lookups given only as IDs: the rules that read their rows wait, and no payload is made from
+/// them (a warning, so a form still loading rows never blocks a save).
+fn lookups_loaded(s: &Snapshot, out: &mut Findings) {
+    let missing = crate::sync::lifecycle::not_loaded(s);
+    if !missing.is_empty() {
+        out.push(
+            RuleId::LookupNotLoaded,
+            Severity::Warning,
+            missing.first().copied().unwrap_or(opp::PARENT_ACCOUNT),
+            format!("Only the IDs of {} are known; their rows are not loaded.", missing.join(", ")),
+            "Expand the lookups ($expand) so the customer's name, country and the currency can be checked and synced.",
+        );
+    }
+}
+
 /// The referral (status, substatus) an opportunity state stands for, given where the referral is.
 ///
 /// Both lost status reasons (Canceled, Out-Sold) mean the partner lost the deal.
@@ -421,6 +441,8 @@ pub fn referral_status_for(
             Some((ReferralStatus::Closed, sub)) if *sub != ReferralSubstatus::Won => {
                 (ReferralStatus::Closed, sub.clone())
             }
+            // A referral never accepted cannot be lost, only declined.
+            Some((ReferralStatus::New, _)) => (ReferralStatus::Closed, ReferralSubstatus::Declined),
             _ => (ReferralStatus::Closed, ReferralSubstatus::Lost),
         },
         OpportunityState::Open => match current {
@@ -435,13 +457,13 @@ pub fn referral_status_for(
 /// opportunity linked to a referral.
 fn state_transition(s: &Snapshot, out: &mut Findings) {
     let o = &s.opportunity;
-    let (Some(state), Some(original)) = (o.state, s.original.as_ref()) else { return };
-    if original.state == Some(state) || (o.referral_id.is_none() && o.sync_state.is_none()) {
+    let (Some(state), Some(original)) = (o.state(), s.original.as_ref()) else { return };
+    if original.state() == Some(state) || (o.referral_id.is_none() && o.sync_state.is_none()) {
         return;
     }
     // Where the referral is: what the last sync saw, else what the stored opportunity stood for.
     let synced = o.sync_state.as_ref().and_then(|st| st.status.clone().zip(st.substatus.clone()));
-    let Some(from) = synced.or_else(|| Some(referral_status_for(original.state?, None))) else { return };
+    let Some(from) = synced.or_else(|| Some(referral_status_for(original.state()?, None))) else { return };
     let to = referral_status_for(state, Some((&from.0, &from.1)));
     if let Err(e) = status::check_transition((&from.0, &from.1), (&to.0, &to.1)) {
         out.error(
@@ -493,6 +515,27 @@ mod tests {
     #[test]
     fn a_complete_co_sell_opportunity_passes() {
         assert_eq!(run(good()), vec![]);
+    }
+
+    #[test]
+    fn unknown_choice_values_are_ignored_and_the_rules_still_run() {
+        // A custom status reason: the snapshot is read, every rule runs, nothing is reported for it.
+        assert_eq!(run(with(good(), "/opportunity/statuscode", json!(100000003))), vec![]);
+        let f = run(with(with(good(), "/opportunity/statuscode", json!(100000003)), "/opportunity/name", Value::Null));
+        assert_eq!(rules(&f), vec![("name-required", Severity::Error, "name")]);
+        // An unknown help option counts as no help: no contact is then required.
+        let doc = with(
+            with(good(), "/opportunity/cosell_howcanmicrosofthelp", json!(100000077)),
+            "/opportunity/parentcontactid",
+            Value::Null,
+        );
+        assert_eq!(run(doc), vec![]);
+        // An unknown visibility option is not "visible": help still needs the referral visible.
+        only(
+            with(good(), "/opportunity/cosell_referralvisibility", json!(100000077)),
+            RuleId::HelpNeedsVisible,
+            "cosell_referralvisibility",
+        );
     }
 
     #[test]
@@ -564,7 +607,12 @@ mod tests {
             "/opportunity/_transactioncurrencyid_value",
             json!("c1"),
         );
-        assert_eq!(run(unexpanded), vec![], "the code is checked once loaded");
+        let f = run(unexpanded);
+        assert_eq!(
+            rules(&f),
+            vec![("lookup-not-loaded", Severity::Warning, "transactioncurrencyid")],
+            "the code is checked once loaded"
+        );
     }
 
     #[test]
@@ -744,7 +792,20 @@ mod tests {
         let doc = with(doc, "/opportunity/_parentaccountid_value", json!("a1"));
         let doc = with(doc, "/opportunity/parentcontactid", Value::Null);
         let doc = with(doc, "/opportunity/_parentcontactid_value", json!("c1"));
-        assert_eq!(run(doc), vec![]);
+        // Nothing is judged from rows not loaded, but the snapshot no longer passes silently.
+        let f = run(doc);
+        assert_eq!(rules(&f), vec![("lookup-not-loaded", Severity::Warning, "parentaccountid")]);
+        assert!(f[0].message.contains("parentaccountid, parentcontactid"), "{}", f[0].message);
+    }
+
+    #[test]
+    fn a_contact_without_email_is_fine_unless_microsoft_is_to_help() {
+        let no_email = with(good(), "/opportunity/parentcontactid/emailaddress1", Value::Null);
+        only(no_email.clone(), RuleId::ContactNameEmail, "parentcontactid");
+        let private = with(no_email, "/opportunity/cosell_howcanmicrosofthelp", Value::Null);
+        assert_eq!(run(private.clone()), vec![], "a partner-led deal may name a contact without email");
+        let bad = with(private, "/opportunity/parentcontactid/emailaddress1", json!("not an email"));
+        only(bad, RuleId::ContactNameEmail, "parentcontactid");
     }
 
     #[test]

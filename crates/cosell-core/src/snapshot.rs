@@ -24,11 +24,12 @@
 
 use crate::config::Config;
 use crate::dataverse::{account, contact, currency, opportunity as opp, solution, solution_detail};
-use crate::dataverse::{HelpNeeded, OpportunityState, OpportunityStatus, Visibility};
+use crate::dataverse::{Choice, HelpNeeded, OpportunityState, OpportunityStatus, Visibility};
 use crate::json::{push_key, InputError};
 use crate::referral::{ReferralStatus, ReferralSubstatus};
 use crate::wire::kind;
 use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 
 /// One opportunity with everything the rules and mapping read.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,15 +54,17 @@ pub struct Opportunity {
     /// Date only, `YYYY-MM-DD`.
     pub close_date: Option<String>,
     pub description: Option<String>,
-    pub state: Option<OpportunityState>,
-    pub status: Option<OpportunityStatus>,
+    /// Choice columns keep values this version does not know (see [`Choice`]); the accessors of
+    /// the same name give the known option only, which is all the rules and mapping read.
+    pub state: Option<Choice<OpportunityState>>,
+    pub status: Option<Choice<OpportunityStatus>>,
     /// ISO 4217 code of the transaction currency.
     pub currency: Option<String>,
     /// The transaction currency row ID, when only the lookup is known.
     pub currency_id: Option<String>,
     pub sync: bool,
-    pub help: Option<HelpNeeded>,
-    pub visibility: Option<Visibility>,
+    pub help: Option<Choice<HelpNeeded>>,
+    pub visibility: Option<Choice<Visibility>>,
     pub referral_id: Option<String>,
     pub referral_link: Option<String>,
     pub microsoft_crm_id: Option<String>,
@@ -70,6 +73,9 @@ pub struct Opportunity {
     pub sync_state: Option<SyncState>,
     pub account: Option<Account>,
     pub contact: Option<Contact>,
+    /// The opportunity object as read (every column, lookups as given): what the field map
+    /// (`sync::fields`) reads a column from by its logical name.
+    pub columns: Map<String, Value>,
 }
 
 /// The customer account.
@@ -114,18 +120,36 @@ pub struct Solution {
     pub solution_type: Option<String>,
 }
 
-/// What the last sync left in the hidden sync-state column.
+/// What the last sync left in the hidden sync-state column: the base (see `docs/sync.md`).
+///
+/// Version 1 (`{"v":1,…}`) carries the referral ID, the eTag, status/substatus and the
+/// canonical value of every base field (`sync::fields`). The older form without `v` (eTag,
+/// fingerprint, status) is still read; it has no field values (`fields` is `None`), so the
+/// next sync treats every field as the first sync does.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SyncState {
-    /// The referral's eTag after the last sync.
+    /// The referral's ID.
+    pub referral_id: Option<String>,
+    /// The referral's eTag after the last sync: the If-Match of the next PATCH.
     pub e_tag: Option<String>,
-    /// Fingerprint of the synced fields after the last sync (see `mapping::fingerprint`).
+    /// Legacy (before version 1): a fingerprint of the synced fields.
     pub fingerprint: Option<String>,
     /// The referral's status after the last sync.
     pub status: Option<ReferralStatus>,
     /// The referral's substatus after the last sync.
     pub substatus: Option<ReferralSubstatus>,
+    /// The canonical last-synced value of each base field by key; a missing key is "empty".
+    pub fields: Option<BTreeMap<String, String>>,
 }
+
+impl serde::Serialize for SyncState {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_value().serialize(s)
+    }
+}
+
+/// The current version of the sync state's JSON form.
+pub const SYNC_STATE_VERSION: i64 = 1;
 
 impl Snapshot {
     /// Reads a snapshot document (see the module docs).
@@ -199,7 +223,28 @@ impl Opportunity {
             sync_state: o.string(opp::SYNC_STATE)?.map(|s| SyncState::parse(&s, &o.at(opp::SYNC_STATE))).transpose()?,
             account,
             contact,
+            columns: o.map.clone(),
         })
+    }
+
+    /// The opportunity's state, when it is one this version knows.
+    pub fn state(&self) -> Option<OpportunityState> {
+        self.state.and_then(Choice::known)
+    }
+
+    /// The status reason, when it is one this version knows (a custom one reads as `None`).
+    pub fn status(&self) -> Option<OpportunityStatus> {
+        self.status.and_then(Choice::known)
+    }
+
+    /// The help requested, when it is an option this version knows.
+    pub fn help(&self) -> Option<HelpNeeded> {
+        self.help.and_then(Choice::known)
+    }
+
+    /// The visibility, when it is an option this version knows.
+    pub fn visibility(&self) -> Option<Visibility> {
+        self.visibility.and_then(Choice::known)
     }
 
     /// The value of a read-only column, by logical name.
@@ -271,27 +316,70 @@ impl SyncState {
             |e: InputError| InputError::new(at, format!("in the sync state's JSON text at {}: {}", e.path, e.message));
         let o = Obj::new(&value, "$".to_owned()).map_err(inside)?;
         let text = |key: &str| o.string(key).map_err(inside);
+        let version = o.integer("v").map_err(inside)?;
+        if version.is_some_and(|v| v != SYNC_STATE_VERSION) {
+            return Err(InputError::new(
+                at,
+                format!(
+                    "sync state version {} is not known to this version (expected {SYNC_STATE_VERSION})",
+                    version.unwrap_or(0)
+                ),
+            ));
+        }
+        let fields = match o.child("fields").map_err(inside)? {
+            Some(f) => Some(
+                f.map
+                    .iter()
+                    .map(|(k, v)| match v {
+                        Value::String(s) => Ok((k.clone(), s.clone())),
+                        other => Err(inside(InputError::new(f.at(k), format!("expected text, found {}", kind(other))))),
+                    })
+                    .collect::<Result<BTreeMap<_, _>, _>>()?,
+            ),
+            None if version.is_some() => Some(BTreeMap::new()),
+            None => None,
+        };
         Ok(SyncState {
+            referral_id: text("id")?,
             e_tag: text("eTag")?,
             fingerprint: text("fingerprint")?,
             status: text("status")?.map(|s| ReferralStatus::parse(&s)),
             substatus: text("substatus")?.map(|s| ReferralSubstatus::parse(&s)),
+            fields,
         })
     }
 
-    /// The column's JSON text.
+    /// The column's JSON text: compact, keys in a fixed order (version 1 when it has fields).
     pub fn to_json(&self) -> String {
+        self.to_value().to_string()
+    }
+
+    /// The sync state as a JSON object (what [`SyncState::to_json`] writes).
+    pub fn to_value(&self) -> Value {
         let mut m = Map::new();
+        if self.fields.is_some() {
+            m.insert("v".to_owned(), Value::from(SYNC_STATE_VERSION));
+        }
         let mut put = |k: &str, v: Option<&str>| {
             if let Some(v) = v {
                 m.insert(k.to_owned(), Value::String(v.to_owned()));
             }
         };
+        put("id", self.referral_id.as_deref());
         put("eTag", self.e_tag.as_deref());
         put("fingerprint", self.fingerprint.as_deref());
         put("status", self.status.as_ref().map(ReferralStatus::as_str));
         put("substatus", self.substatus.as_ref().map(ReferralSubstatus::as_str));
-        Value::Object(m).to_string()
+        if let Some(fields) = &self.fields {
+            let f = fields.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
+            m.insert("fields".to_owned(), Value::Object(f));
+        }
+        Value::Object(m)
+    }
+
+    /// The base value of a field (`None`: empty, or no base).
+    pub fn field(&self, key: &str) -> Option<&str> {
+        self.fields.as_ref().and_then(|f| f.get(key)).map(String::as_str)
     }
 }
 
@@ -386,13 +474,9 @@ impl<'a> Obj<'a> {
         }
     }
 
-    fn choice<T>(&self, key: &str, from_value: fn(i64) -> Option<T>) -> Result<Option<T>, InputError> {
-        match self.integer(key)? {
-            None => Ok(None),
-            Some(v) => from_value(v)
-                .map(Some)
-                .ok_or_else(|| InputError::new(self.at(key), format!("{v} is not an option of this choice column"))),
-        }
+    /// A choice column; a value that is not one of our options is kept as [`Choice::Other`].
+    fn choice<T: Copy>(&self, key: &str, from_value: fn(i64) -> Option<T>) -> Result<Option<Choice<T>>, InputError> {
+        Ok(self.integer(key)?.map(|v| Choice::from_value(v, from_value)))
     }
 
     /// A date-only column (`YYYY-MM-DD`); a date-time's date part is taken.
@@ -469,9 +553,9 @@ mod tests {
         assert_eq!(o.currency.as_deref(), Some("EUR"));
         assert_eq!(o.currency_id.as_deref(), Some("c1"));
         assert_eq!(o.account.as_ref().and_then(|a| a.country.as_deref()), Some("DE"));
-        assert_eq!(o.help, Some(HelpNeeded::ProofOfConceptOrDemo));
-        assert_eq!(o.visibility, Some(Visibility::Visible));
-        assert_eq!(o.status, Some(OpportunityStatus::OnHold));
+        assert_eq!(o.help(), Some(HelpNeeded::ProofOfConceptOrDemo));
+        assert_eq!(o.visibility(), Some(Visibility::Visible));
+        assert_eq!(o.status(), Some(OpportunityStatus::OnHold));
         let st = o.sync_state.as_ref().unwrap();
         assert_eq!(st.status, Some(ReferralStatus::Active));
         assert_eq!(st.e_tag.as_deref(), Some("\"e1\""));
@@ -491,12 +575,29 @@ mod tests {
     }
 
     #[test]
+    fn unknown_choice_values_are_kept_not_rejected() {
+        let s = snap(json!({ "opportunity": {
+            "statuscode": 100000007, "cosell_howcanmicrosofthelp": 7, "cosell_referralvisibility": 100000042, "statecode": 0
+        } }))
+        .unwrap();
+        let o = &s.opportunity;
+        assert_eq!(o.status, Some(Choice::Other(100000007)));
+        assert_eq!(o.help, Some(Choice::Other(7)));
+        assert_eq!(o.visibility, Some(Choice::Other(100000042)));
+        assert_eq!((o.status(), o.help(), o.visibility()), (None, None, None));
+        assert_eq!(o.state(), Some(OpportunityState::Open));
+    }
+
+    #[test]
     fn errors_name_the_json_path() {
         let cases = [
             (json!([]), "$"),
             (json!({}), "$.opportunity"),
             (json!({ "opportunity": { "estimatedvalue": "12" } }), "$.opportunity.estimatedvalue"),
-            (json!({ "opportunity": { "cosell_howcanmicrosofthelp": 7 } }), "$.opportunity.cosell_howcanmicrosofthelp"),
+            (
+                json!({ "opportunity": { "cosell_howcanmicrosofthelp": "7" } }),
+                "$.opportunity.cosell_howcanmicrosofthelp",
+            ),
             (
                 json!({ "opportunity": { "cosell_syncwithpartnercenter": "yes" } }),
                 "$.opportunity.cosell_syncwithpartnercenter",
@@ -525,12 +626,21 @@ mod tests {
 
     #[test]
     fn sync_state_round_trips() {
-        let st = SyncState {
+        let mut st = SyncState {
             e_tag: Some("\"x\"".into()),
             fingerprint: Some("f".into()),
             status: Some(ReferralStatus::New),
             substatus: Some(ReferralSubstatus::Pending),
+            ..Default::default()
         };
-        assert_eq!(SyncState::parse(&st.to_json(), "$").unwrap(), st);
+        assert_eq!(SyncState::parse(&st.to_json(), "$").unwrap(), st, "legacy form");
+        st.fingerprint = None;
+        st.referral_id = Some("r1".into());
+        st.fields = Some([("name".to_owned(), "Deal \"x\"\n".to_owned())].into_iter().collect());
+        let text = st.to_json();
+        assert!(text.contains(r#""v":1"#) && text.contains(r#""id":"r1""#), "{text}");
+        assert_eq!(SyncState::parse(&text, "$").unwrap(), st);
+        assert!(SyncState::parse(r#"{"v":2}"#, "$").unwrap_err().message.contains("version 2"));
+        assert!(SyncState::parse(r#"{"v":1,"fields":{"name":5}}"#, "$").is_err());
     }
 }

@@ -20,7 +20,10 @@ pub use to_crm::{
 pub use to_patch::{
     to_patch, PatchOp, PatchOperation, PatchPlan, DEAL_REGISTRATION_PATCH_PATHS, NEW_REGISTRATION_PATH, PATCHABLE_PATHS,
 };
-pub use to_referral::{deal_type, to_referral, DealType};
+pub use to_referral::{
+    closing_date_time, customer_size, deal_type, member, solution_tag, to_referral, DealType, LOST_REASON,
+    MICROSOFT_ORGANIZATION_ID,
+};
 
 use crate::referral::{Referral, ReferralType};
 

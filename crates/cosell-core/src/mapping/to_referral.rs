@@ -3,7 +3,12 @@
 //! Deal types (Partner Center's current docs):
 //! - private: Independent, not shared with Microsoft sellers;
 //! - partner-led: Independent, shared with Microsoft sellers, no help requested;
-//! - co-sell: Shared, help requested (`inviteContext.assistanceRequestCode`), targeted at Microsoft.
+//! - co-sell: Shared, help requested (`inviteContext.assistanceRequestCode`), targeted at Microsoft
+//!   (the docs' two linked creates are `sync::lifecycle::create_plan`).
+//!
+//! Every value follows the field map (`sync::fields::FIELDS`); a test checks each row the CRM
+//! writes on create against this payload. (Written out rather than table-interpreted: the
+//! WebAssembly form calls it, and its bundle has no room for the interpreter.)
 
 use crate::dataverse::OpportunityState;
 use crate::name_mark;
@@ -26,7 +31,7 @@ pub enum DealType {
 /// The deal type the seller's choices make.
 pub fn deal_type(s: &Snapshot) -> DealType {
     let o = &s.opportunity;
-    if o.help.is_some() {
+    if o.help().is_some() {
         DealType::CoSell
     } else if shares_with_microsoft(o) {
         DealType::PartnerLed
@@ -46,17 +51,18 @@ pub fn to_referral(s: &Snapshot) -> Referral {
     let o = &s.opportunity;
     let deal = deal_type(s);
     let shared = deal != DealType::Private;
-    let (status, substatus) = o
-        .state
-        .map(|state| referral_status_for(state, Some((&ReferralStatus::New, &ReferralSubstatus::Pending))))
-        .unwrap_or((ReferralStatus::New, ReferralSubstatus::Pending));
+    // A new referral: New/Pending while open; won or lost when created closed.
+    let (status, substatus) = match o.state() {
+        Some(state @ (OpportunityState::Won | OpportunityState::Lost)) => referral_status_for(state, None),
+        _ => (ReferralStatus::New, ReferralSubstatus::Pending),
+    };
     Referral {
         name: o.name.as_deref().map(|n| name_mark::strip(n).to_owned()),
         external_reference_id: o.id.clone(),
         status: Some(status),
         substatus: Some(substatus),
         // Partner Center asks why a referral was lost.
-        status_reason: (o.state == Some(OpportunityState::Lost)).then(|| LOST_REASON.to_owned()),
+        status_reason: (o.state() == Some(OpportunityState::Lost)).then(|| LOST_REASON.to_owned()),
         referral_type: Some(if deal == DealType::CoSell { ReferralType::Shared } else { ReferralType::Independent }),
         qualification: Some(Qualification::SalesQualified),
         customer_profile: Some(customer_profile(o.account.as_ref(), o.contact.as_ref())),
@@ -76,13 +82,22 @@ pub fn to_referral(s: &Snapshot) -> Referral {
             currency: o.currency.as_deref().map(|c| c.trim().to_owned()),
             closing_date_time: o.close_date.as_deref().map(closing_date_time),
             requirements: Some(Requirements {
-                solutions: Some(s.solutions.iter().filter_map(solution_tag).collect()),
+                // Duplicate solution IDs are sent once, as the patch does.
+                solutions: Some(crate::sync::merge::solution_tags(s, &[])),
+                additional_requirements: Some(AdditionalRequirements {
+                    attributes: Some(vec![RequirementAttribute {
+                        id: Some(crate::sync::lifecycle::DEFAULT_MARKETPLACE_INTENT.to_owned()),
+                        attribute_type: Some(crate::sync::lifecycle::CUSTOMER_MARKETPLACE_INTENT.to_owned()),
+                        ..Default::default()
+                    }]),
+                    ..Default::default()
+                }),
                 ..Default::default()
             }),
             ..Default::default()
         }),
         invite_context: o
-            .help
+            .help()
             .map(|help| InviteContext { assistance_request_code: Some(help.code()), ..Default::default() }),
         target: (deal == DealType::CoSell).then(|| {
             vec![ReferralTarget {
