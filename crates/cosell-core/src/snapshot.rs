@@ -29,7 +29,6 @@ use crate::json::{push_key, InputError};
 use crate::referral::{ReferralStatus, ReferralSubstatus};
 use crate::wire::kind;
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
 
 /// One opportunity with everything the rules and mapping read.
 #[derive(Debug, Clone, PartialEq)]
@@ -138,8 +137,10 @@ pub struct SyncState {
     pub status: Option<ReferralStatus>,
     /// The referral's substatus after the last sync.
     pub substatus: Option<ReferralSubstatus>,
-    /// The canonical last-synced value of each base field by key; a missing key is "empty".
-    pub fields: Option<BTreeMap<String, String>>,
+    /// The canonical last-synced value of each base field by key, always a JSON string (see
+    /// [`SyncState::field`]); a missing key is "empty". A `serde_json::Map`, not a map of its
+    /// own: the WebAssembly form reads sync states, and its bundle already has this map's code.
+    pub fields: Option<Map<String, Value>>,
 }
 
 impl serde::Serialize for SyncState {
@@ -327,16 +328,13 @@ impl SyncState {
             ));
         }
         let fields = match o.child("fields").map_err(inside)? {
-            Some(f) => Some(
-                f.map
-                    .iter()
-                    .map(|(k, v)| match v {
-                        Value::String(s) => Ok((k.clone(), s.clone())),
-                        other => Err(inside(InputError::new(f.at(k), format!("expected text, found {}", kind(other))))),
-                    })
-                    .collect::<Result<BTreeMap<_, _>, _>>()?,
-            ),
-            None if version.is_some() => Some(BTreeMap::new()),
+            Some(f) => {
+                if let Some((k, v)) = f.map.iter().find(|(_, v)| !v.is_string()) {
+                    return Err(inside(InputError::new(f.at(k), format!("expected text, found {}", kind(v)))));
+                }
+                Some(f.map.clone())
+            }
+            None if version.is_some() => Some(Map::new()),
             None => None,
         };
         Ok(SyncState {
@@ -371,15 +369,14 @@ impl SyncState {
         put("status", self.status.as_ref().map(ReferralStatus::as_str));
         put("substatus", self.substatus.as_ref().map(ReferralSubstatus::as_str));
         if let Some(fields) = &self.fields {
-            let f = fields.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
-            m.insert("fields".to_owned(), Value::Object(f));
+            m.insert("fields".to_owned(), Value::Object(fields.clone()));
         }
         Value::Object(m)
     }
 
     /// The base value of a field (`None`: empty, or no base).
     pub fn field(&self, key: &str) -> Option<&str> {
-        self.fields.as_ref().and_then(|f| f.get(key)).map(String::as_str)
+        self.fields.as_ref().and_then(|f| f.get(key)).and_then(Value::as_str)
     }
 }
 
@@ -636,7 +633,9 @@ mod tests {
         assert_eq!(SyncState::parse(&st.to_json(), "$").unwrap(), st, "legacy form");
         st.fingerprint = None;
         st.referral_id = Some("r1".into());
-        st.fields = Some([("name".to_owned(), "Deal \"x\"\n".to_owned())].into_iter().collect());
+        let mut fields = Map::new();
+        fields.insert("name".to_owned(), Value::from("Deal \"x\"\n"));
+        st.fields = Some(fields);
         let text = st.to_json();
         assert!(text.contains(r#""v":1"#) && text.contains(r#""id":"r1""#), "{text}");
         assert_eq!(SyncState::parse(&text, "$").unwrap(), st);

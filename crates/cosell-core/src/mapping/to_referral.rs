@@ -83,7 +83,7 @@ pub fn to_referral(s: &Snapshot) -> Referral {
             closing_date_time: o.close_date.as_deref().map(closing_date_time),
             requirements: Some(Requirements {
                 // Duplicate solution IDs are sent once, as the patch does.
-                solutions: Some(crate::sync::merge::solution_tags(s, &[])),
+                solutions: Some(crate::sync::merge::unique_solution_tags(s)),
                 additional_requirements: Some(AdditionalRequirements {
                     attributes: Some(vec![RequirementAttribute {
                         id: Some(crate::sync::lifecycle::DEFAULT_MARKETPLACE_INTENT.to_owned()),

@@ -8,7 +8,7 @@ use super::values::{crm_values, referral_values, Read};
 use crate::dataverse::SYNC_STATE_MAX_LENGTH;
 use crate::referral::Referral;
 use crate::snapshot::{Snapshot, SyncState};
-use std::collections::BTreeMap;
+use serde_json::{Map, Value};
 
 /// The base stored in the snapshot, if the last sync left one with field values.
 pub fn stored_base(s: &Snapshot) -> Option<&SyncState> {
@@ -23,14 +23,20 @@ pub fn base_outcome(base: Option<&SyncState>) -> Option<&str> {
 /// The base after the CRM was made to hold exactly what the referral holds (a record created
 /// or fully written from Partner Center).
 pub fn base_of_referral(r: &Referral) -> SyncState {
-    with_fields(r, referral_values(r).into_iter().filter_map(|(k, v)| Some((k.to_owned(), v?))).collect())
+    let mut fields = Map::new();
+    for (k, v) in referral_values(r) {
+        if let Some(v) = v {
+            fields.insert(k.to_owned(), Value::from(v));
+        }
+    }
+    with_fields(r, fields)
 }
 
 /// The base after a sync: per field, the value both sides now hold; where they still differ
 /// (a change one side may not write), the old base value stays, so the change stays visible
 /// as "changed since the base" and is never taken for agreement.
 pub fn settle(old: Option<&SyncState>, crm: &Read, pc: &Read, referral: &Referral) -> SyncState {
-    let mut fields = BTreeMap::new();
+    let mut fields = Map::new();
     for f in super::fields::FIELDS.iter().filter(|f| f.in_base()) {
         let agreed = match (crm.get(f.key), pc.get(f.key)) {
             (Some(c), Some(p)) if c == p => c.clone(),
@@ -39,13 +45,13 @@ pub fn settle(old: Option<&SyncState>, crm: &Read, pc: &Read, referral: &Referra
             _ => old.and_then(|b| b.field(f.key)).map(str::to_owned),
         };
         if let Some(v) = agreed {
-            fields.insert(f.key.to_owned(), v);
+            fields.insert(f.key.to_owned(), Value::from(v));
         }
     }
     with_fields(referral, fields)
 }
 
-fn with_fields(r: &Referral, fields: BTreeMap<String, String>) -> SyncState {
+fn with_fields(r: &Referral, fields: Map<String, Value>) -> SyncState {
     bounded(SyncState {
         referral_id: r.id.clone(),
         e_tag: r.e_tag.clone(),
@@ -68,7 +74,8 @@ pub fn stored_length(base: &SyncState) -> usize {
 fn bounded(mut base: SyncState) -> SyncState {
     while stored_length(&base) > SYNC_STATE_MAX_LENGTH {
         let Some(fields) = base.fields.as_mut() else { break };
-        let Some(longest) = fields.iter().max_by_key(|(_, v)| v.len()).map(|(k, _)| k.clone()) else { break };
+        let longest = fields.iter().max_by_key(|(_, v)| v.as_str().map_or(0, str::len)).map(|(k, _)| k.clone());
+        let Some(longest) = longest else { break };
         fields.remove(&longest);
     }
     base

@@ -209,8 +209,8 @@ pub fn convert_to_co_sell(s: &Snapshot, base: &SyncState, current: &Referral) ->
     create.external_reference_id = s.opportunity.id.clone();
     let mut after = base.clone();
     let fields = after.fields.get_or_insert_with(Default::default);
-    fields.insert(keys::HELP.to_owned(), help.code().as_str().to_owned());
-    fields.insert(keys::VISIBILITY.to_owned(), "true".to_owned());
+    fields.insert(keys::HELP.to_owned(), Value::from(help.code().as_str()));
+    fields.insert(keys::VISIBILITY.to_owned(), Value::from("true"));
     Some(Conversion { create, base: after })
 }
 
@@ -249,7 +249,7 @@ fn with_status(base: &SyncState, to: (S, Sub), outcome: &str) -> SyncState {
     let mut after = base.clone();
     after.status = Some(to.0);
     after.substatus = Some(to.1);
-    after.fields.get_or_insert_with(Default::default).insert(keys::STATUS.to_owned(), outcome.to_owned());
+    after.fields.get_or_insert_with(Default::default).insert(keys::STATUS.to_owned(), Value::from(outcome));
     after
 }
 

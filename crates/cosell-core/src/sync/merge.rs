@@ -228,22 +228,34 @@ fn status_ops(outcome: &str, base: &SyncState, exists: &dyn Fn(&str) -> bool, op
     }
 }
 
-/// The opportunity's solutions as referral tags, de-duplicated in one pass; a solution still
-/// attached keeps the object Partner Center has (with every property it added).
-pub fn solution_tags(s: &Snapshot, have: &[SolutionTag]) -> Vec<SolutionTag> {
-    // B-tree maps (O(n log n)), as serde_json's maps already are in the WebAssembly form.
-    let existing: std::collections::BTreeMap<String, &SolutionTag> =
-        have.iter().filter_map(|t| Some((crate::mapping::solution_key(t.id.as_deref()?), t))).collect();
-    let mut seen = std::collections::BTreeSet::new();
+/// The opportunity's solutions as referral tags, each solution ID once (first row wins), in
+/// one pass: O(n log n). The set is a `serde_json::Map` (a B-tree keyed by the solution key):
+/// the WebAssembly form calls this through the create payload, and its bundle already holds
+/// that map's code, where a new set type would cost kilobytes of its 100 KB budget.
+pub fn unique_solution_tags(s: &Snapshot) -> Vec<SolutionTag> {
+    let mut seen = Map::new();
     s.solutions
         .iter()
         .filter_map(crate::mapping::solution_tag)
-        .filter_map(|tag| {
+        .filter(|tag| seen.insert(crate::mapping::solution_key(tag.id.as_deref().unwrap_or("")), Value::Null).is_none())
+        .collect()
+}
+
+/// [`unique_solution_tags`], where a solution still attached keeps the object Partner Center
+/// has (with every property it added).
+pub fn solution_tags(s: &Snapshot, have: &[SolutionTag]) -> Vec<SolutionTag> {
+    let mut existing = Map::new();
+    for (i, t) in have.iter().enumerate() {
+        if let Some(id) = t.id.as_deref() {
+            existing.entry(crate::mapping::solution_key(id)).or_insert(Value::from(i));
+        }
+    }
+    unique_solution_tags(s)
+        .into_iter()
+        .map(|tag| {
             let key = crate::mapping::solution_key(tag.id.as_deref().unwrap_or(""));
-            if !seen.insert(key.clone()) {
-                return None;
-            }
-            Some(existing.get(&key).map_or(tag, |t| (*t).clone()))
+            let kept = existing.get(&key).and_then(Value::as_u64).and_then(|i| have.get(usize::try_from(i).ok()?));
+            kept.cloned().unwrap_or(tag)
         })
         .collect()
 }
