@@ -242,8 +242,23 @@ fn a_wrong_type_names_its_json_path() {
     cosell(&["referral", "normalize"], Some("[]")).bad_input(&["<stdin>", "$"]);
     cosell(&["validate"], Some(r#"{"opportunity": {"estimatedvalue": "50000"}}"#))
         .bad_input(&["$.opportunity.estimatedvalue", "expected a number"]);
-    cosell(&["map", "to-referral"], Some(r#"{"opportunity": {"cosell_howcanmicrosofthelp": 7}}"#))
+    cosell(&["map", "to-referral"], Some(r#"{"opportunity": {"cosell_howcanmicrosofthelp": "7"}}"#))
         .bad_input(&["$.opportunity.cosell_howcanmicrosofthelp"]);
+}
+
+#[test]
+fn unknown_choice_values_are_not_bad_input() {
+    // A custom status reason and an unknown help option: the rules still run and report.
+    let run = cosell(
+        &["validate"],
+        Some(
+            r#"{"opportunity": {"cosell_syncwithpartnercenter": true, "statuscode": 100000003, "cosell_howcanmicrosofthelp": 7}}"#,
+        ),
+    );
+    assert_eq!(run.code, 1, "findings, not bad input: {}", run.stderr);
+    let rules: Vec<_> = run.json().as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap().to_owned()).collect();
+    assert!(rules.contains(&"name-required".to_owned()), "{rules:?}");
+    assert!(!rules.contains(&"help-needs-contact".to_owned()), "an unknown help option is ignored: {rules:?}");
 }
 
 #[test]

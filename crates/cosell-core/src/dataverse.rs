@@ -39,11 +39,44 @@ pub mod opportunity {
     pub const PRODUCTS: &str = "cosell_products";
     /// Audit (read-only): the sync's trail of successes and failures.
     pub const AUDIT: &str = "cosell_audit";
-    /// Hidden sync state: JSON `{"eTag", "fingerprint", "status", "substatus"}` of the last sync.
+    /// Hidden sync state: the base of the last sync (see `docs/sync.md`); at most
+    /// [`super::SYNC_STATE_MAX_LENGTH`] characters.
     pub const SYNC_STATE: &str = "cosell_syncstate";
 
     /// Columns only the sync may write; a user edit of one is an error.
     pub const READ_ONLY: [&str; 4] = [REFERRAL_ID, REFERRAL_LINK, MICROSOFT_CRM_ID, AUDIT];
+}
+
+/// The size of the hidden sync-state column (`cosell_syncstate`, multiple lines of text), in
+/// characters as Dataverse counts them (UTF-16 code units). The solution generator defines the
+/// column with this `MaxLength` on opportunity and lead; the sync's base (`sync::Base`) is kept
+/// below it, with room to spare (a test builds the largest realistic base and checks it fits).
+/// UNCERTAIN: our choice; Dataverse allows up to 1,048,576 for a multiline text column, and
+/// 100,000 is what the Audit column uses too.
+pub const SYNC_STATE_MAX_LENGTH: usize = 100_000;
+
+/// A choice column's value: one of our options, or a value this version does not know (an
+/// option the customer's admin added, or a custom status reason). Unknown values are kept so a
+/// snapshot with one is still read; the rules and the mapping ignore them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Choice<T> {
+    Known(T),
+    Other(i64),
+}
+
+impl<T: Copy> Choice<T> {
+    /// The known option, `None` for a value this version does not know.
+    pub fn known(self) -> Option<T> {
+        match self {
+            Choice::Known(t) => Some(t),
+            Choice::Other(_) => None,
+        }
+    }
+
+    /// Reads an option value: known options by `from_value`, anything else kept as `Other`.
+    pub fn from_value(v: i64, from_value: fn(i64) -> Option<T>) -> Choice<T> {
+        from_value(v).map_or(Choice::Other(v), Choice::Known)
+    }
 }
 
 /// The `account` table.
@@ -251,6 +284,18 @@ mod tests {
         let known: Vec<_> = AssistanceRequestCode::VALUES.iter().map(|(w, _)| *w).collect();
         assert_eq!(known.len(), HelpNeeded::OPTIONS.len() + 1, "every code but Unknown has an option");
         assert_eq!(HelpNeeded::from_code(&AssistanceRequestCode::Unknown), None);
+    }
+
+    #[test]
+    fn unknown_choice_values_are_kept() {
+        assert_eq!(
+            Choice::from_value(100000002, HelpNeeded::from_value),
+            Choice::Known(HelpNeeded::ProofOfConceptOrDemo)
+        );
+        let other = Choice::from_value(100000099, HelpNeeded::from_value);
+        assert_eq!(other, Choice::Other(100000099));
+        assert_eq!(other.known(), None);
+        assert_eq!(Choice::from_value(2, OpportunityStatus::from_value).known(), Some(OpportunityStatus::OnHold));
     }
 
     #[test]

@@ -132,7 +132,7 @@ pub fn validate(s: &Snapshot) -> Vec<Finding> {
 
 /// Whether the seller shares the opportunity with Microsoft (help requested or made visible).
 pub fn shares_with_microsoft(o: &Opportunity) -> bool {
-    o.help.is_some() || o.visibility == Some(Visibility::Visible)
+    o.help().is_some() || o.visibility() == Some(Visibility::Visible)
 }
 
 struct Findings(Vec<Finding>);
@@ -275,7 +275,7 @@ fn closing_date(o: &Opportunity, out: &mut Findings) {
 
 fn contact(o: &Opportunity, out: &mut Findings) {
     let Some(c) = &o.contact else {
-        if o.help.is_some() {
+        if o.help().is_some() {
             out.error(
                 RuleId::HelpNeedsContact,
                 opp::PARENT_CONTACT,
@@ -352,7 +352,7 @@ fn solutions(s: &Snapshot, out: &mut Findings) {
 
 fn visibility(s: &Snapshot, out: &mut Findings) {
     let o = &s.opportunity;
-    if o.help.is_some() && o.visibility != Some(Visibility::Visible) {
+    if o.help().is_some() && o.visibility() != Some(Visibility::Visible) {
         out.error(
             RuleId::HelpNeedsVisible,
             opp::VISIBILITY,
@@ -360,8 +360,8 @@ fn visibility(s: &Snapshot, out: &mut Findings) {
             "Set Referral Visibility to visible, or clear How can Microsoft help?.",
         );
     }
-    let was_visible = s.original.as_ref().is_some_and(|p| p.visibility == Some(Visibility::Visible));
-    if was_visible && o.visibility != Some(Visibility::Visible) {
+    let was_visible = s.original.as_ref().is_some_and(|p| p.visibility() == Some(Visibility::Visible));
+    if was_visible && o.visibility() != Some(Visibility::Visible) {
         out.error(
             RuleId::VisibilityOneWay,
             opp::VISIBILITY,
@@ -435,13 +435,13 @@ pub fn referral_status_for(
 /// opportunity linked to a referral.
 fn state_transition(s: &Snapshot, out: &mut Findings) {
     let o = &s.opportunity;
-    let (Some(state), Some(original)) = (o.state, s.original.as_ref()) else { return };
-    if original.state == Some(state) || (o.referral_id.is_none() && o.sync_state.is_none()) {
+    let (Some(state), Some(original)) = (o.state(), s.original.as_ref()) else { return };
+    if original.state() == Some(state) || (o.referral_id.is_none() && o.sync_state.is_none()) {
         return;
     }
     // Where the referral is: what the last sync saw, else what the stored opportunity stood for.
     let synced = o.sync_state.as_ref().and_then(|st| st.status.clone().zip(st.substatus.clone()));
-    let Some(from) = synced.or_else(|| Some(referral_status_for(original.state?, None))) else { return };
+    let Some(from) = synced.or_else(|| Some(referral_status_for(original.state()?, None))) else { return };
     let to = referral_status_for(state, Some((&from.0, &from.1)));
     if let Err(e) = status::check_transition((&from.0, &from.1), (&to.0, &to.1)) {
         out.error(
@@ -493,6 +493,27 @@ mod tests {
     #[test]
     fn a_complete_co_sell_opportunity_passes() {
         assert_eq!(run(good()), vec![]);
+    }
+
+    #[test]
+    fn unknown_choice_values_are_ignored_and_the_rules_still_run() {
+        // A custom status reason: the snapshot is read, every rule runs, nothing is reported for it.
+        assert_eq!(run(with(good(), "/opportunity/statuscode", json!(100000003))), vec![]);
+        let f = run(with(with(good(), "/opportunity/statuscode", json!(100000003)), "/opportunity/name", Value::Null));
+        assert_eq!(rules(&f), vec![("name-required", Severity::Error, "name")]);
+        // An unknown help option counts as no help: no contact is then required.
+        let doc = with(
+            with(good(), "/opportunity/cosell_howcanmicrosofthelp", json!(100000077)),
+            "/opportunity/parentcontactid",
+            Value::Null,
+        );
+        assert_eq!(run(doc), vec![]);
+        // An unknown visibility option is not "visible": help still needs the referral visible.
+        only(
+            with(good(), "/opportunity/cosell_referralvisibility", json!(100000077)),
+            RuleId::HelpNeedsVisible,
+            "cosell_referralvisibility",
+        );
     }
 
     #[test]

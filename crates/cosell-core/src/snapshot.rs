@@ -24,7 +24,7 @@
 
 use crate::config::Config;
 use crate::dataverse::{account, contact, currency, opportunity as opp, solution, solution_detail};
-use crate::dataverse::{HelpNeeded, OpportunityState, OpportunityStatus, Visibility};
+use crate::dataverse::{Choice, HelpNeeded, OpportunityState, OpportunityStatus, Visibility};
 use crate::json::{push_key, InputError};
 use crate::referral::{ReferralStatus, ReferralSubstatus};
 use crate::wire::kind;
@@ -53,15 +53,17 @@ pub struct Opportunity {
     /// Date only, `YYYY-MM-DD`.
     pub close_date: Option<String>,
     pub description: Option<String>,
-    pub state: Option<OpportunityState>,
-    pub status: Option<OpportunityStatus>,
+    /// Choice columns keep values this version does not know (see [`Choice`]); the accessors of
+    /// the same name give the known option only, which is all the rules and mapping read.
+    pub state: Option<Choice<OpportunityState>>,
+    pub status: Option<Choice<OpportunityStatus>>,
     /// ISO 4217 code of the transaction currency.
     pub currency: Option<String>,
     /// The transaction currency row ID, when only the lookup is known.
     pub currency_id: Option<String>,
     pub sync: bool,
-    pub help: Option<HelpNeeded>,
-    pub visibility: Option<Visibility>,
+    pub help: Option<Choice<HelpNeeded>>,
+    pub visibility: Option<Choice<Visibility>>,
     pub referral_id: Option<String>,
     pub referral_link: Option<String>,
     pub microsoft_crm_id: Option<String>,
@@ -200,6 +202,26 @@ impl Opportunity {
             account,
             contact,
         })
+    }
+
+    /// The opportunity's state, when it is one this version knows.
+    pub fn state(&self) -> Option<OpportunityState> {
+        self.state.and_then(Choice::known)
+    }
+
+    /// The status reason, when it is one this version knows (a custom one reads as `None`).
+    pub fn status(&self) -> Option<OpportunityStatus> {
+        self.status.and_then(Choice::known)
+    }
+
+    /// The help requested, when it is an option this version knows.
+    pub fn help(&self) -> Option<HelpNeeded> {
+        self.help.and_then(Choice::known)
+    }
+
+    /// The visibility, when it is an option this version knows.
+    pub fn visibility(&self) -> Option<Visibility> {
+        self.visibility.and_then(Choice::known)
     }
 
     /// The value of a read-only column, by logical name.
@@ -386,13 +408,9 @@ impl<'a> Obj<'a> {
         }
     }
 
-    fn choice<T>(&self, key: &str, from_value: fn(i64) -> Option<T>) -> Result<Option<T>, InputError> {
-        match self.integer(key)? {
-            None => Ok(None),
-            Some(v) => from_value(v)
-                .map(Some)
-                .ok_or_else(|| InputError::new(self.at(key), format!("{v} is not an option of this choice column"))),
-        }
+    /// A choice column; a value that is not one of our options is kept as [`Choice::Other`].
+    fn choice<T: Copy>(&self, key: &str, from_value: fn(i64) -> Option<T>) -> Result<Option<Choice<T>>, InputError> {
+        Ok(self.integer(key)?.map(|v| Choice::from_value(v, from_value)))
     }
 
     /// A date-only column (`YYYY-MM-DD`); a date-time's date part is taken.
@@ -469,9 +487,9 @@ mod tests {
         assert_eq!(o.currency.as_deref(), Some("EUR"));
         assert_eq!(o.currency_id.as_deref(), Some("c1"));
         assert_eq!(o.account.as_ref().and_then(|a| a.country.as_deref()), Some("DE"));
-        assert_eq!(o.help, Some(HelpNeeded::ProofOfConceptOrDemo));
-        assert_eq!(o.visibility, Some(Visibility::Visible));
-        assert_eq!(o.status, Some(OpportunityStatus::OnHold));
+        assert_eq!(o.help(), Some(HelpNeeded::ProofOfConceptOrDemo));
+        assert_eq!(o.visibility(), Some(Visibility::Visible));
+        assert_eq!(o.status(), Some(OpportunityStatus::OnHold));
         let st = o.sync_state.as_ref().unwrap();
         assert_eq!(st.status, Some(ReferralStatus::Active));
         assert_eq!(st.e_tag.as_deref(), Some("\"e1\""));
@@ -491,12 +509,29 @@ mod tests {
     }
 
     #[test]
+    fn unknown_choice_values_are_kept_not_rejected() {
+        let s = snap(json!({ "opportunity": {
+            "statuscode": 100000007, "cosell_howcanmicrosofthelp": 7, "cosell_referralvisibility": 100000042, "statecode": 0
+        } }))
+        .unwrap();
+        let o = &s.opportunity;
+        assert_eq!(o.status, Some(Choice::Other(100000007)));
+        assert_eq!(o.help, Some(Choice::Other(7)));
+        assert_eq!(o.visibility, Some(Choice::Other(100000042)));
+        assert_eq!((o.status(), o.help(), o.visibility()), (None, None, None));
+        assert_eq!(o.state(), Some(OpportunityState::Open));
+    }
+
+    #[test]
     fn errors_name_the_json_path() {
         let cases = [
             (json!([]), "$"),
             (json!({}), "$.opportunity"),
             (json!({ "opportunity": { "estimatedvalue": "12" } }), "$.opportunity.estimatedvalue"),
-            (json!({ "opportunity": { "cosell_howcanmicrosofthelp": 7 } }), "$.opportunity.cosell_howcanmicrosofthelp"),
+            (
+                json!({ "opportunity": { "cosell_howcanmicrosofthelp": "7" } }),
+                "$.opportunity.cosell_howcanmicrosofthelp",
+            ),
             (
                 json!({ "opportunity": { "cosell_syncwithpartnercenter": "yes" } }),
                 "$.opportunity.cosell_syncwithpartnercenter",

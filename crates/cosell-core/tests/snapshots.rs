@@ -145,7 +145,7 @@ fn the_patch_holds_only_what_differs_with_the_etag() {
 fn a_referral_made_from_an_open_opportunity_needs_no_patch_and_has_its_fingerprint() {
     for (name, _, _) in EXPECTED {
         let s = snapshot(name);
-        if s.opportunity.state.is_some_and(|st| st != cosell_core::dataverse::OpportunityState::Open) {
+        if s.opportunity.state().is_some_and(|st| st != cosell_core::dataverse::OpportunityState::Open) {
             continue;
         }
         let mut created = mapping::to_referral(&s);

@@ -47,12 +47,12 @@ impl SyncedFields {
             currency: o.currency.as_deref().unwrap_or("").trim().to_ascii_uppercase(),
             close_date: o.close_date.clone().unwrap_or_default(),
             notes: clean_text(o.description.as_deref()),
-            outcome: match o.state {
+            outcome: match o.state() {
                 Some(St::Won) => "Won",
                 Some(St::Lost) => "Lost",
                 Some(St::Open) | None => "Open",
             },
-            help: o.help,
+            help: o.help(),
             shared: shares_with_microsoft(o),
             solutions: sorted(s.solutions.iter().filter_map(|r| r.solution_id.as_deref())),
         }

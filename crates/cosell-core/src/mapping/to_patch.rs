@@ -205,7 +205,7 @@ fn customer_contact(s: &Snapshot, current: &Referral, ops: &mut Ops) {
 
 /// Won or lost in Dynamics 365 closes the referral, when the status machine allows it.
 fn status_change(s: &Snapshot, current: &Referral, ops: &mut Ops) {
-    let Some(state) = s.opportunity.state else { return };
+    let Some(state) = s.opportunity.state() else { return };
     let from_status = current.status.clone().unwrap_or(ReferralStatus::None);
     let from_sub = current.substatus.clone().unwrap_or(ReferralSubstatus::None);
     let (to_status, to_sub) = referral_status_for(state, Some((&from_status, &from_sub)));

@@ -26,7 +26,7 @@ pub enum DealType {
 /// The deal type the seller's choices make.
 pub fn deal_type(s: &Snapshot) -> DealType {
     let o = &s.opportunity;
-    if o.help.is_some() {
+    if o.help().is_some() {
         DealType::CoSell
     } else if shares_with_microsoft(o) {
         DealType::PartnerLed
@@ -47,7 +47,7 @@ pub fn to_referral(s: &Snapshot) -> Referral {
     let deal = deal_type(s);
     let shared = deal != DealType::Private;
     let (status, substatus) = o
-        .state
+        .state()
         .map(|state| referral_status_for(state, Some((&ReferralStatus::New, &ReferralSubstatus::Pending))))
         .unwrap_or((ReferralStatus::New, ReferralSubstatus::Pending));
     Referral {
@@ -56,7 +56,7 @@ pub fn to_referral(s: &Snapshot) -> Referral {
         status: Some(status),
         substatus: Some(substatus),
         // Partner Center asks why a referral was lost.
-        status_reason: (o.state == Some(OpportunityState::Lost)).then(|| LOST_REASON.to_owned()),
+        status_reason: (o.state() == Some(OpportunityState::Lost)).then(|| LOST_REASON.to_owned()),
         referral_type: Some(if deal == DealType::CoSell { ReferralType::Shared } else { ReferralType::Independent }),
         qualification: Some(Qualification::SalesQualified),
         customer_profile: Some(customer_profile(o.account.as_ref(), o.contact.as_ref())),
@@ -82,7 +82,7 @@ pub fn to_referral(s: &Snapshot) -> Referral {
             ..Default::default()
         }),
         invite_context: o
-            .help
+            .help()
             .map(|help| InviteContext { assistance_request_code: Some(help.code()), ..Default::default() }),
         target: (deal == DealType::CoSell).then(|| {
             vec![ReferralTarget {
