@@ -141,19 +141,16 @@ fn wasm_bindgen_tests() -> util::Result {
     )
 }
 
-/// Runs `npm ci` when needed, serves the demo on a free port, and runs the Node script `kind` (test or bench).
+/// Runs `npm ci` when needed, then the Node script `kind` (test or bench). The scripts start their
+/// own local server (tests/e2e/server.mjs): the pages, `dist/webresources`, and a Web API.
 fn e2e(kind: &str) -> util::Result {
     let dir = util::root().join("tests/e2e");
     npm_ci(&dir)?;
-    let listener = TcpListener::bind(("127.0.0.1", 0)).map_err(|e| format!("bind a local port: {e}"))?;
-    let port = listener.local_addr().map_err(|e| e.to_string())?.port();
-    let root = util::root();
-    std::thread::spawn(move || serve(listener, root));
     util::run(
         Command::new("npm")
             .args(["run", "--silent", kind])
             .current_dir(&dir)
-            .env("COSELL_DEMO_URL", format!("http://127.0.0.1:{port}/"))
+            .env("COSELL_ROOT", util::root())
             .env("CHROMIUM", CHROMIUM),
     )
 }
