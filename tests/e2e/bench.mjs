@@ -1,6 +1,7 @@
 // `cargo xtask bench`: start-up and per-change handler times of opportunity.js in headless Chromium.
 // Numbers are printed, not asserted (budgets: ready ≤ 30 ms, handler p95 ≤ 1 ms).
-import { launch, openForm, demoUrl } from "./browser.mjs";
+import { launch, openForm, STAND_INS } from "./browser.mjs";
+import { startServer } from "./server.mjs";
 
 const quantile = (values, q) => {
     const sorted = [...values].sort((a, b) => a - b);
@@ -9,12 +10,13 @@ const quantile = (values, q) => {
 const ms = (v) => `${v.toFixed(3)} ms`;
 
 const browser = await launch();
+const server = await startServer();
 try {
     // Start-up: script start → module instantiated and handlers ready, on a page with nothing else.
     const ready = [];
     for (let i = 0; i < 15; i++) {
         const page = await browser.context.newPage();
-        await page.goto(demoUrl + "bench.html");
+        await page.goto(server.url + "bench.html");
         await page.waitForFunction(() => window.CoSell.Opportunity.stats.readyMs != null);
         ready.push(await page.evaluate(() => window.CoSell.Opportunity.stats));
         await page.close();
@@ -24,7 +26,7 @@ try {
         ` (median base64 decoded at ${ms(quantile(stage("decodedMs"), 0.5))})`);
 
     // Per change: the OnChange handler's duration as the fake form measures it (cross-origin isolated: fine timers).
-    const { page } = await openForm(browser.context);
+    const { page } = await openForm(browser.context, server, STAND_INS[0]);
     const times = await page.evaluate(() => {
         const form = window.demoForm;
         form.timings.onChange.length = 0;
@@ -40,5 +42,6 @@ try {
     console.log(`OnChange handler (${t.length} changes, crossOriginIsolated=${times.isolated}): median ${ms(quantile(t, 0.5))}, p95 ${ms(quantile(t, 0.95))}, max ${ms(Math.max(...t))}`);
     await page.close();
 } finally {
+    await server.close();
     await browser.close();
 }

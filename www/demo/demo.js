@@ -1,7 +1,10 @@
 /* Wires the demo page: an opportunity record, its attributes bound to the inputs, the fake Xrm,
  * and the form events registered as in the form designer (OnLoad CoSell.Opportunity.onLoad,
  * OnSave CoSell.Opportunity.onSave, "Pass execution context as first parameter").
- * Query options: ?webapi=403 (Web API denies reads), ?visible=1 (stored as visible to Microsoft). */
+ * Query options: ?webapi=403 (Web API denies reads), ?webapi=server (a real local server answers),
+ * ?visible=1 (stored as visible to Microsoft), ?sync=no, ?form=create|quickcreate|readonly|disabled,
+ * ?omit=column,column (columns the admin left off the form), ?account=fabrikam|northwind,
+ * ?statuscode=N and ?help=N (stored choice values, custom ones included). */
 (function () {
     "use strict";
     var params = new URLSearchParams(location.search);
@@ -17,10 +20,18 @@
     function lookup(id, name, entityType) { return [{ id: "{" + id.toUpperCase() + "}", name: name, entityType: entityType }]; }
     function localDate(text) { var p = text.split("-"); return new Date(+p[0], +p[1] - 1, +p[2]); }
 
+    var FORM_TYPES = { create: 1, quickcreate: 5, readonly: 3, disabled: 4 };
+    var formType = FORM_TYPES[params.get("form")] || 2;
+    var isNew = formType === 1 || formType === 5;
+    var omitted = (params.get("omit") || "").split(",").filter(Boolean);
+    var accountId = ids[params.get("account") || "account"] || ids.account;
+    var accountName = { "a1b2c3d4-0007-4000-8000-000000000007": "Fabrikam GmbH", "a1b2c3d4-0008-4000-8000-000000000008": "Northwind Traders" }[accountId] || "Contoso Ltd";
+    var stored = function (name) { return params.get(name) === null ? null : Number(params.get(name)); };
+
     var form = new FakeXrm.Form({
         entityName: "opportunity",
-        id: "{" + ids.opportunity.toUpperCase() + "}",
-        formType: 2,
+        id: isNew ? "" : "{" + ids.opportunity.toUpperCase() + "}",
+        formType: formType,
         renderFormNotifications: function (list) {
             var box = document.getElementById("form-notifications");
             box.textContent = "";
@@ -50,11 +61,11 @@
         ["transactioncurrencyid", "lookup", lookup(ids.usd, "US Dollar", "transactioncurrency"),
             [[ids.usd, "US Dollar"], [ids.eur, "Euro"]]],
         ["estimatedclosedate", "datetime", localDate("2026-03-31")],
-        ["parentaccountid", "lookup", lookup(ids.account, "Contoso Ltd", "account"), [[ids.account, "Contoso Ltd"]]],
+        ["parentaccountid", "lookup", lookup(accountId, accountName, "account"), [[ids.account, "Contoso Ltd"], [ids.fabrikam, "Fabrikam GmbH"], [ids.northwind, "Northwind Traders"]]],
         ["parentcontactid", "lookup", null, [[ids.contact, "Ana Silva"], [ids.contactNoEmail, "Ben Okafor"]]],
         ["description", "memo", "Move the Contoso data warehouse to Azure."],
         ["cosell_syncwithpartnercenter", "boolean", params.get("sync") !== "no"],
-        ["cosell_howcanmicrosofthelp", "optionset", null, HELP],
+        ["cosell_howcanmicrosofthelp", "optionset", stored("help"), HELP],
         ["cosell_referralvisibility", "optionset", params.get("visible") === "1" ? 100000001 : 100000000, VISIBILITY],
         ["cosell_referralidentifier", "string", params.get("visible") === "1" ? "b1f4e5a2-7c3d-4e9f-8a6b-2c1d0e9f8a7b" : null],
         ["cosell_referrallink", "string", null],
@@ -62,19 +73,24 @@
         ["cosell_audit", "memo", null],
         ["cosell_products", "string", null],
         ["statecode", "optionset", 0, [[0, "Open"], [1, "Won"], [2, "Lost"]]],
-        ["statuscode", "optionset", 1, [[1, "In Progress"], [2, "On Hold"]]]
+        ["statuscode", "optionset", stored("statuscode") === null ? 1 : stored("statuscode"), [[1, "In Progress"], [2, "On Hold"], [100000003, "Waiting for customer (custom)"]]]
     ];
 
     columns.forEach(function (c) {
         var name = c[0], type = c[1], value = c[2], choices = c[3] || [];
         var options = type === "optionset" ? choices.map(function (o) { return { value: o[0], text: o[1] }; }) : [];
+        var box = document.querySelector('[data-control="' + name + '"]');
+        if (omitted.indexOf(name) >= 0) {
+            if (box) box.hidden = true;
+            return;
+        }
         var attribute = new FakeXrm.Attribute(form, name, type, value, options);
         form.attributes[name] = attribute;
-        var box = document.querySelector('[data-control="' + name + '"]');
         if (!box) return;
         var input = box.querySelector("input, select, textarea");
         var control = new FakeXrm.StandardControl(form, name, attribute, input, box.querySelector(".notifications"));
         form.controls[name] = control;
+        control._label = box.querySelector("label").textContent;
         if (input.tagName === "SELECT") {
             var empty = type === "boolean" ? [] : [["", "---"]];
             var list = type === "boolean" ? [["true", "Yes"], ["false", "No"]] : empty.concat(choices);
@@ -159,6 +175,7 @@
         Utility: { getGlobalContext: function () { return form.globalContext; } },
         Page: form.formContext
     };
+    form.idAfterCreate = "{" + ids.opportunity.toUpperCase() + "}";
     window.demoForm = form;
 
     /* Form Properties → Events, as an administrator registers them. */

@@ -1,6 +1,8 @@
 /* Canned Dataverse Web API (/api/data/v9.2/) for the demo: answers the page's fetch() calls
  * from the tables below, and records every request (URL and headers) for the tests.
- * `?webapi=403` makes every request fail as a user without read privileges would see it. */
+ * `?webapi=403` makes every request fail as a user without read privileges would see it;
+ * `?webapi=server` leaves fetch alone: a real local Web API server answers (the e2e tests'
+ * tests/e2e/server.mjs, which answers from these same tables). */
 (function (root) {
     "use strict";
     var params = new URLSearchParams(root.location.search);
@@ -13,7 +15,9 @@
         contactNoEmail: "c0c0c0c0-0003-4000-8000-000000000003",
         usd: "e1e1e1e1-0004-4000-8000-000000000004",
         eur: "e1e1e1e1-0005-4000-8000-000000000005",
-        solutionDetail: "d5d5d5d5-0006-4000-8000-000000000006"
+        solutionDetail: "d5d5d5d5-0006-4000-8000-000000000006",
+        fabrikam: "a1b2c3d4-0007-4000-8000-000000000007",
+        northwind: "a1b2c3d4-0008-4000-8000-000000000008"
     };
 
     var tables = {
@@ -27,7 +31,10 @@
         ],
         accounts: [
             { accountid: ids.account, name: "Contoso Ltd", address1_line1: "1 Microsoft Way", address1_city: "Redmond",
-              address1_stateorprovince: "WA", address1_postalcode: "98052", address1_country: "US", numberofemployees: 1200 }
+              address1_stateorprovince: "WA", address1_postalcode: "98052", address1_country: "US", numberofemployees: 1200 },
+            { accountid: ids.fabrikam, name: "Fabrikam GmbH", address1_line1: "Hauptstrasse 1", address1_city: "Berlin",
+              address1_postalcode: "10115", address1_country: "DE", numberofemployees: 300 },
+            { accountid: ids.northwind, name: "Northwind Traders", address1_city: "Seattle", address1_country: null }
         ],
         contacts: [
             { contactid: ids.contact, firstname: "Ana", lastname: "Silva", emailaddress1: "ana.silva@contoso.example",
@@ -78,7 +85,7 @@
     }
 
     var realFetch = root.fetch.bind(root);
-    root.fetch = function (input, init) {
+    if (failWith !== "server") root.fetch = function (input, init) {
         var request = input instanceof Request ? input : new Request(input, init);
         var url = new URL(request.url, root.location.href);
         if (url.origin !== root.location.origin || url.pathname.indexOf("/api/data/v9.2/") !== 0) return realFetch(input, init);
@@ -104,6 +111,7 @@
         tables: tables,
         catalogue: catalogue,
         requests: requests,
+        answer: answer,
         /* What the user does in the solutions subgrid: add a row for the opportunity. */
         addSolution: function (opportunityId, detail) {
             var n = tables.cosell_partnercentersolutions.length + 1;

@@ -141,6 +141,7 @@
         this.saves.push(outcome);
         if (outcome.saved) {
             Object.keys(this.attributes).forEach(function (k) { form.attributes[k]._dirty = false; });
+            if (!this.id && this.idAfterCreate) this.id = this.idAfterCreate;
             this.onPostSave.forEach(function (h) {
                 h(form.eventContext(form.formContext.data.entity, {
                     getIsSaveSuccess: function () { return true; },
@@ -224,7 +225,7 @@
         if (this._element) this._element.disabled = this._disabled;
     };
     StandardControl.prototype.setFocus = function () { if (this._element) this._element.focus(); };
-    StandardControl.prototype.getLabel = function () { return this._name; };
+    StandardControl.prototype.getLabel = function () { return this._label || this._name; };
     StandardControl.prototype.setNotification = function (message, uniqueId) {
         this._set({ level: "ERROR", message: String(message), uniqueId: uniqueId });
         return true;

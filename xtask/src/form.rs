@@ -11,14 +11,12 @@ use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const WASM_BINDGEN_VERSION: &str = "0.2.130";
 const WASM_PACK_VERSION: &str = "0.15.1";
 /// The budget the issue sets for the form bundle, gzip-compressed: 100 KB, read strictly as
 /// 100,000 bytes (not 102,400) so that either reading of "KB" holds.
 const BUNDLE_GZIP_BUDGET: usize = 100_000;
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-const APT_PACKAGES: &str = "apt-get install -y chromium chromium-driver nodejs npm gzip";
 
 /// Builds `dist/webresources/cosell_/opportunity.js`, `opportunity.d.ts` and `readiness.html`.
 pub fn dist() -> util::Result {
@@ -143,19 +141,16 @@ fn wasm_bindgen_tests() -> util::Result {
     )
 }
 
-/// Runs `npm ci` when needed, serves the demo on a free port, and runs the Node script `kind` (test or bench).
+/// Runs `npm ci` when needed, then the Node script `kind` (test or bench). The scripts start their
+/// own local server (tests/e2e/server.mjs): the pages, `dist/webresources`, and a Web API.
 fn e2e(kind: &str) -> util::Result {
     let dir = util::root().join("tests/e2e");
     npm_ci(&dir)?;
-    let listener = TcpListener::bind(("127.0.0.1", 0)).map_err(|e| format!("bind a local port: {e}"))?;
-    let port = listener.local_addr().map_err(|e| e.to_string())?.port();
-    let root = util::root();
-    std::thread::spawn(move || serve(listener, root));
     util::run(
         Command::new("npm")
             .args(["run", "--silent", kind])
             .current_dir(&dir)
-            .env("COSELL_DEMO_URL", format!("http://127.0.0.1:{port}/"))
+            .env("COSELL_ROOT", util::root())
             .env("CHROMIUM", CHROMIUM),
     )
 }
@@ -302,7 +297,7 @@ fn gzip(bytes: &[u8]) -> util::Result<Vec<u8>> {
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()
-        .map_err(|e| format!("cannot start gzip: {e} (install it: {APT_PACKAGES})"))?;
+        .map_err(|e| format!("cannot start gzip: {e} (Debian package gzip)"))?;
     let mut stdin = child.stdin.take().ok_or("gzip: no stdin")?;
     let input = bytes.to_vec();
     let writer = std::thread::spawn(move || stdin.write_all(&input));
@@ -356,12 +351,26 @@ fn version_of(program: &Path) -> Option<String> {
     out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-/// Installs the pinned Rust-side tools when missing; names the apt packages for the rest.
+/// The version of `package` in a Cargo.lock (`name = "…"` followed by `version = "…"`).
+fn locked_version(lock: &str, package: &str) -> Option<String> {
+    let name = format!("name = \"{package}\"");
+    let mut lines = lock.lines();
+    lines.find(|l| l.trim() == name)?;
+    let version = lines.next()?.trim().strip_prefix("version = \"")?.strip_suffix('"')?;
+    Some(version.to_owned())
+}
+
+/// Installs what the build needs when missing: the system packages (as root; otherwise the error
+/// names the command), then the pinned Rust-side tools.
 fn ensure_build_tools() -> util::Result {
+    util::ensure_system_packages(&["dist"])?;
+    // wasm-pack runs the wasm-bindgen CLI, which must be the version of the wasm-bindgen crate in Cargo.lock.
+    let lock = read_text(&util::root().join("Cargo.lock"))?;
+    let bindgen = locked_version(&lock, "wasm-bindgen").ok_or("Cargo.lock has no wasm-bindgen package")?;
     for (krate, binary, version) in
-        [("wasm-bindgen-cli", "wasm-bindgen", WASM_BINDGEN_VERSION), ("wasm-pack", "wasm-pack", WASM_PACK_VERSION)]
+        [("wasm-bindgen-cli", "wasm-bindgen", bindgen.as_str()), ("wasm-pack", "wasm-pack", WASM_PACK_VERSION)]
     {
-        if version_of(&cargo_bin(binary)).is_some_and(|v| v.contains(version)) {
+        if version_of(&cargo_bin(binary)).is_some_and(|v| v.split_whitespace().nth(1) == Some(version)) {
             continue;
         }
         let pinned = format!("={version}");
@@ -372,32 +381,32 @@ fn ensure_build_tools() -> util::Result {
         }
     }
     util::run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
-    require_system_tools(&["gzip", "node", "npm"])
+    Ok(())
 }
 
+/// The browser tests' Chromium and ChromeDriver (and the build tools), installed when missing and root.
 fn ensure_browser_tools() -> util::Result {
-    require_system_tools(&[CHROMIUM, CHROMEDRIVER, "node", "npm"])
-}
-
-fn require_system_tools(tools: &[&str]) -> util::Result {
-    let missing: Vec<&str> = tools.iter().copied().filter(|t| !on_path(t)).collect();
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(format!("missing {}; install the system packages with:\n    {APT_PACKAGES}", missing.join(", ")))
+    util::ensure_system_packages(&["dist", "test"])?;
+    for tool in [CHROMIUM, CHROMEDRIVER] {
+        if !util::on_path(tool) {
+            return Err(format!("{tool} is missing although its package is installed (expected Debian's path)"));
+        }
     }
-}
-
-fn on_path(tool: &str) -> bool {
-    if tool.contains('/') {
-        return Path::new(tool).exists();
-    }
-    std::env::var_os("PATH").is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(tool).exists()))
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_wasm_bindgen_cli_follows_the_lock_file() {
+        let lock = "[[package]]\nname = \"wasm-bindgen-futures\"\nversion = \"0.4.1\"\n\n[[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.130\"\n";
+        assert_eq!(locked_version(lock, "wasm-bindgen").as_deref(), Some("0.2.130"));
+        assert_eq!(locked_version(lock, "serde"), None);
+        let real = read_text(&util::root().join("Cargo.lock")).unwrap();
+        assert!(locked_version(&real, "wasm-bindgen").is_some());
+    }
 
     #[test]
     fn base64_matches_rfc4648_vectors() {

@@ -25,13 +25,17 @@
     function unavailable(context) {
         try {
             context.getFormContext().ui.setFormNotification(
-                "Partner Center co-sell checks are unavailable in this browser session (" + describe(broken) +
-                "). The form works as usual.", "WARNING", "cosell-unavailable");
+                "Partner Center checks are off in this session (" + describe(broken) + "). The form works as usual.",
+                "WARNING", "cosell-unavailable");
         } catch (ignored) { /* the form must keep working */ }
     }
 
+    /* The error's first sentence, whole words only, without a doubled period. */
     function describe(error) {
-        return String((error && error.message) || error || "unknown error").slice(0, 200);
+        var text = String((error && error.message) || error || "unknown error").split("\n")[0].replace(/[.\s]+$/, "");
+        if (text.length <= 60) return text;
+        var cut = text.slice(0, 60);
+        return cut.slice(0, Math.max(cut.lastIndexOf(" "), 1)) + "…";
     }
 
     /* Any exception or trap stops the module: one warning, then the form runs without it. */
@@ -94,7 +98,7 @@
     api.ready.catch(function () { /* reported on the form by stop() */ });
 
     function onChange(context) { call("onChange", [context]); }
-    function onGridLoad() { call("onGridLoad", []); }
+    function onGridLoad(context) { call("onGridLoad", [context]); }
     function onPostSave(context) { call("onPostSave", [context]); }
 
     api.onLoad = function (context) {
@@ -114,7 +118,7 @@
             if (mode !== 70) deferredSaves.push(context);
             whenStarted(function () {
                 deferredSaves = deferredSaves.filter(function (c) { return c !== context; });
-                call("resumeSave", [mode]);
+                call("resumeSave", [context, mode]);
             });
         } catch (ignored) { /* leave the save alone */ }
     };

@@ -9,7 +9,8 @@
 //! - [`xrm`]: typed wrappers over the Client API (the untyped edge stays in that module).
 //! - [`webapi`]: Dataverse Web API reads through `gloo-net`.
 //! - [`record`]: form + loaded rows → snapshot JSON.
-//! - [`controller`]: OnLoad/OnChange/OnSave behaviour; [`notices`]: findings → notifications.
+//! - [`controller`]: OnLoad/OnChange/OnSave behaviour; [`notices`]: findings → notifications;
+//!   [`texts`]: what the form says, within Microsoft's advised lengths.
 //! - [`readiness`]: the readiness page; [`api`]: `validate` and `previewReferral` for other scripts.
 
 #![cfg_attr(
@@ -22,6 +23,7 @@ pub mod controller;
 pub mod notices;
 pub mod readiness;
 pub mod record;
+pub mod texts;
 pub mod webapi;
 pub mod xrm;
 
@@ -61,8 +63,8 @@ pub fn on_change(context: EventContext) {
 
 /// OnLoad of the solutions subgrid.
 #[wasm_bindgen(js_name = onGridLoad, skip_typescript)]
-pub fn on_grid_load() {
-    controller::on_grid_load();
+pub fn on_grid_load(context: EventContext) {
+    controller::on_grid_load(Event::new(context));
 }
 
 /// OnPostSave.
@@ -73,8 +75,8 @@ pub fn on_post_save(context: EventContext) {
 
 /// A save the loader cancelled while the module was starting.
 #[wasm_bindgen(js_name = resumeSave, skip_typescript)]
-pub fn resume_save(mode: u32) {
-    controller::resume_save(mode);
+pub fn resume_save(context: EventContext, mode: u32) {
+    controller::resume_save(Event::new(context), mode);
 }
 
 /// Renders the readiness page from a snapshot document (JSON text).

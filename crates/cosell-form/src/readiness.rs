@@ -3,14 +3,13 @@
 //! window; the page renders it with the DOM's text nodes, so every value is escaped.
 
 use cosell_core::{mapping, validate, Finding, RuleId, Severity, Snapshot};
-use js_sys::{Function, Promise, Reflect};
+use js_sys::{Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element};
 
-/// Sends the snapshot JSON to the readiness page's `CoSell.Readiness.show`, once its window is there.
-pub async fn show_in(window: Promise, snapshot_json: &str) {
-    let Ok(window) = wasm_bindgen_futures::JsFuture::from(window).await else { return };
-    let show = ["CoSell", "Readiness", "show"].iter().try_fold(window, |object, key| {
+/// Sends the snapshot JSON to the readiness page's `CoSell.Readiness.show` in its window.
+pub fn show_in(window: &JsValue, snapshot_json: &str) {
+    let show = ["CoSell", "Readiness", "show"].iter().try_fold(window.clone(), |object, key| {
         Reflect::get(&object, &JsValue::from_str(key)).ok().filter(|v| !v.is_undefined() && !v.is_null())
     });
     if let Some(show) = show.and_then(|f| f.dyn_into::<Function>().ok()) {

@@ -82,15 +82,8 @@ pub fn snapshot(
         let loaded_row = loaded.related.get(column).filter(|row| row_id(row, column) == Some(lookup.id.as_str()));
         if let Some(row) = loaded_row {
             opportunity.insert(column.to_owned(), row.clone());
-        } else if column == opp::PARENT_ACCOUNT {
-            // Until the account row arrives, the lookup's name is the account name.
-            let mut row = Map::new();
-            row.insert(account::ID.to_owned(), Value::String(lookup.id));
-            if let Some(name) = lookup.name {
-                row.insert(account::NAME.to_owned(), Value::String(name));
-            }
-            opportunity.insert(column.to_owned(), Value::Object(row));
         } else {
+            // Until its row arrives only the lookup is known: the rules that read the row wait.
             opportunity.insert(format!("_{column}_value"), Value::String(lookup.id));
         }
     }

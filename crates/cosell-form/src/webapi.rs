@@ -46,15 +46,13 @@ impl WebApi {
             .abort_signal(timeout_signal(REQUEST_TIMEOUT_MS).as_ref())
             .send()
             .await
-            .map_err(|_| {
-                LoadError("the Dataverse Web API could not be reached (offline, or no answer in 15 s)".to_owned())
-            })?;
+            .map_err(|_| LoadError("no Web API answer in 15 s, or offline".to_owned()))?;
         let status = response.status();
-        let text = response.text().await.map_err(|_| LoadError("reading the Web API response failed".to_owned()))?;
+        let text = response.text().await.map_err(|_| LoadError("the Web API answer broke off".to_owned()))?;
         if !(200..300).contains(&status) {
-            return Err(LoadError(format!("the Dataverse Web API answered HTTP {status}{}", error_message(&text))));
+            return Err(LoadError(format!("HTTP {status} from the Web API")));
         }
-        serde_json::from_str(&text).map_err(|_| LoadError("the Web API answered invalid JSON".to_owned()))
+        serde_json::from_str(&text).map_err(|_| LoadError("invalid JSON from the Web API".to_owned()))
     }
 
     /// The solution's environment variables: schema name → current value (or default value).
@@ -144,16 +142,6 @@ pub fn environment_values(collection: &Value) -> Map<String, Value> {
     out
 }
 
-/// The `error.message` of a Dataverse error body, as ": message"; empty when there is none.
-fn error_message(body: &str) -> String {
-    let parsed: Option<Value> = serde_json::from_str(body).ok();
-    let message = parsed.as_ref().and_then(|v| v.get("error")).and_then(|e| e.get("message")).and_then(Value::as_str);
-    match message {
-        Some(m) if !m.trim().is_empty() => format!(": {}", m.trim()),
-        _ => String::new(),
-    }
-}
-
 /// Percent-encodes an OData expression for a query string (the Web API wants encoded OData).
 fn encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len() * 2);
@@ -200,14 +188,5 @@ mod tests {
     #[test]
     fn odata_is_encoded() {
         assert_eq!(encode("_x_value eq 1 or a eq 'b'"), "_x_value%20eq%201%20or%20a%20eq%20'b'");
-    }
-
-    #[test]
-    fn error_bodies_give_their_message() {
-        assert_eq!(
-            error_message(r#"{"error":{"code":"0x80040220","message":"Principal user is missing prvReadAccount"}}"#),
-            ": Principal user is missing prvReadAccount"
-        );
-        assert_eq!(error_message("<html>"), "");
     }
 }

@@ -113,6 +113,10 @@ extern "C" {
     fn add_on_load(this: &ControlRef, handler: &Function) -> Result<(), JsValue>;
     #[wasm_bindgen(method, catch, js_name = removeOnLoad)]
     fn remove_on_load(this: &ControlRef, handler: &Function) -> Result<(), JsValue>;
+    #[wasm_bindgen(method, catch, js_name = getLabel)]
+    fn get_label(this: &ControlRef) -> Result<String, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = getVisible)]
+    fn get_visible(this: &ControlRef) -> Result<bool, JsValue>;
     #[wasm_bindgen(method, catch, js_name = getContentWindow)]
     fn get_content_window(this: &ControlRef) -> Result<Promise, JsValue>;
 }
@@ -125,6 +129,10 @@ pub const SAVE_MODE_SAVE_AND_CLOSE: u32 = 2;
 pub const SAVE_MODE_SAVE_AND_NEW: u32 = 59;
 /// `XrmEnum.FormType.Create`.
 pub const FORM_TYPE_CREATE: u32 = 1;
+/// `XrmEnum.FormType.ReadOnly`.
+pub const FORM_TYPE_READ_ONLY: u32 = 3;
+/// `XrmEnum.FormType.Disabled`.
+pub const FORM_TYPE_DISABLED: u32 = 4;
 
 /// A form-level notification's level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -202,6 +210,11 @@ impl SaveArgs {
 pub struct Form(FormContext);
 
 impl Form {
+    /// Whether both are the same form context (a window can hold two, such as a Quick Create pane).
+    pub fn same(&self, other: &Form) -> bool {
+        Object::is(&self.0, &other.0)
+    }
+
     pub fn attribute(&self, name: &str) -> Option<Attribute> {
         self.0.get_attribute(name).ok().flatten().map(Attribute)
     }
@@ -343,14 +356,28 @@ impl Control {
         self.0.set_notification(message, id).is_ok_and(|r| r.as_bool() != Some(false))
     }
 
-    /// A recommendation (advice that never blocks saving).
-    pub fn add_recommendation(&self, message: &str, id: &str) -> bool {
+    /// A recommendation (advice that never blocks saving): the title as its message, what to do
+    /// as its action's body (the action has no function: the seller does it).
+    pub fn add_recommendation(&self, title: &str, body: &str, id: &str) -> bool {
         let options = Object::new();
-        let messages = Array::of1(&message.into());
-        let ok = Reflect::set(&options, &"messages".into(), &messages).is_ok()
+        let action = Object::new();
+        let ok = Reflect::set(&action, &"message".into(), &body.into()).is_ok()
+            && Reflect::set(&action, &"actions".into(), &Array::new()).is_ok()
+            && Reflect::set(&options, &"messages".into(), &Array::of1(&title.into())).is_ok()
             && Reflect::set(&options, &"notificationLevel".into(), &"RECOMMENDATION".into()).is_ok()
-            && Reflect::set(&options, &"uniqueId".into(), &id.into()).is_ok();
+            && Reflect::set(&options, &"uniqueId".into(), &id.into()).is_ok()
+            && Reflect::set(&options, &"actions".into(), &Array::of1(&action)).is_ok();
         ok && self.0.add_notification(&options).is_ok()
+    }
+
+    /// The control's label, as the form shows it.
+    pub fn label(&self) -> Option<String> {
+        self.0.get_label().ok().filter(|l| !l.trim().is_empty())
+    }
+
+    /// Whether the control is shown (true when the client cannot say).
+    pub fn visible(&self) -> bool {
+        self.0.get_visible().unwrap_or(true)
     }
 
     pub fn clear_notification(&self, id: &str) {

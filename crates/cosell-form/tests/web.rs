@@ -18,7 +18,9 @@ export function makeContext(values, options) {
             getName: () => name,
             setNotification: (message, id) => { log.push(["setNotification", name, message, id]); return true; },
             clearNotification: (id) => { log.push(["clearNotification", name, id]); return true; },
-            addNotification: (n) => { log.push(["addNotification", name, n.messages[0], n.notificationLevel, n.uniqueId]); },
+            addNotification: (n) => { log.push(["addNotification", name, n.messages[0], n.notificationLevel, n.uniqueId, n.actions[0].message]); },
+            getLabel: () => "Label of " + name,
+            getVisible: () => name !== "hidden",
             setDisabled: (d) => { log.push(["setDisabled", name, d]); },
         });
     }
@@ -126,6 +128,14 @@ fn an_exception_in_the_client_api_becomes_none() {
 }
 
 #[wasm_bindgen_test]
+fn form_contexts_are_told_apart() {
+    let (_, one) = fake(js("{}"), r#"{"id": "a", "formType": 2}"#);
+    let (_, two) = fake(js("{}"), r#"{"id": "a", "formType": 2}"#);
+    assert!(one.form().unwrap().same(&one.form().unwrap()), "one context, asked twice");
+    assert!(!one.form().unwrap().same(&two.form().unwrap()), "a second form context (a Quick Create pane)");
+}
+
+#[wasm_bindgen_test]
 fn notifications_and_values_reach_the_controls() {
     let (made, event) = fake(
         js(r#"{"parentcontactid": null, "cosell_referralvisibility": 100000000}"#),
@@ -135,7 +145,9 @@ fn notifications_and_values_reach_the_controls() {
     let controls = form.attribute("parentcontactid").unwrap().controls();
     assert_eq!(controls.len(), 2, "every control of the column");
     assert!(controls[0].set_error("No contact.", "cosell-help-needs-contact"));
-    assert!(controls[1].add_recommendation("Add a contact.", "cosell-help-needs-contact"));
+    assert!(controls[1].add_recommendation("No contact", "Add a contact.", "cosell-help-needs-contact"));
+    assert_eq!(controls[0].label().as_deref(), Some("Label of parentcontactid"));
+    assert!(controls[0].visible());
     controls[0].clear_notification("cosell-help-needs-contact");
     let visibility = form.attribute("cosell_referralvisibility").unwrap();
     visibility.set_number(100000001);
@@ -146,7 +158,7 @@ fn notifications_and_values_reach_the_controls() {
         log_of(&made),
         concat!(
             r#"[["setNotification","parentcontactid","No contact.","cosell-help-needs-contact"],"#,
-            r#"["addNotification","parentcontactid1","Add a contact.","RECOMMENDATION","cosell-help-needs-contact"],"#,
+            r#"["addNotification","parentcontactid1","No contact","RECOMMENDATION","cosell-help-needs-contact","Add a contact."],"#,
             r#"["clearNotification","parentcontactid","cosell-help-needs-contact"],"#,
             r#"["setValue","cosell_referralvisibility",100000001],["fireOnChange","cosell_referralvisibility"],"#,
             r#"["setFormNotification","Summary","ERROR","cosell-summary"],["save","saveandclose"]]"#
