@@ -3,7 +3,10 @@
 //! - [`to_referral`]: snapshot → referral create payload.
 //! - [`to_patch`]: snapshot + current referral → JSON Patch (RFC 6902) with If-Match.
 //! - [`to_crm`]: referral → Dataverse upsert plan.
-//! - [`fingerprint`]: the synced fields of either side, hashed, for echo suppression.
+//! - [`fingerprint`]: legacy (before the base): a hash of the synced fields. Echo suppression is
+//!   now "nothing differs from the base" (`crate::sync`); the plans no longer write it.
+//!
+//! The columns, transforms and ownership all come from the field map (`crate::sync::fields`).
 
 mod audit;
 mod fingerprint;
