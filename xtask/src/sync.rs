@@ -17,8 +17,9 @@ pub fn test() -> util::Result {
     }
 }
 
-/// Core throughput and plan-time scaling benchmarks (10 / 1,000 / 100,000 solution rows).
+/// Core throughput and plan-time scaling benchmarks (10 / 1,000 / 10,000 / 100,000 solution rows).
 pub fn bench() -> util::Result {
+    util::cargo(&["bench", "--locked", "-p", "cosell-core", "--bench", "scaling"])?;
     util::cargo(&[
         "bench",
         "--locked",

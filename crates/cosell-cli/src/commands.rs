@@ -33,9 +33,21 @@ pub fn validate(file: Option<&Path>) -> Result<Outcome, Failure> {
     }
 }
 
-/// `cosell map to-referral [FILE]`: the referral create payload for an opportunity snapshot.
+/// `cosell map to-referral [FILE]`: the referral create payload for an opportunity snapshot;
+/// refused (bad input) when a lookup is only an ID, so a payload never has holes.
 pub fn to_referral(file: Option<&Path>) -> Result<Outcome, Failure> {
-    let snapshot = Input::read(file)?.snapshot()?;
+    let input = Input::read(file)?;
+    let snapshot = input.snapshot()?;
+    let missing = cosell_core::sync::lifecycle::not_loaded(&snapshot);
+    if let Some(first) = missing.first() {
+        return Err(input.error(cosell_core::InputError::new(
+            format!("$.opportunity._{first}_value"),
+            format!(
+                "not loaded: {} given only as IDs; expand the lookups so the payload has the customer's name, country and currency",
+                missing.join(", ")
+            ),
+        )));
+    }
     print_json(&mapping::to_referral(&snapshot))?;
     Ok(Outcome::Ok)
 }

@@ -69,9 +69,9 @@ impl Input {
         Ok(Input { name, text })
     }
 
-    /// The document as a Partner Center referral.
+    /// The document as a Partner Center referral (refused without any identifying property).
     pub fn referral(&self) -> Result<Referral, Failure> {
-        cosell_core::json::from_str(&self.text).map_err(|e| self.error(e))
+        Referral::from_json(&self.text).map_err(|e| self.error(e))
     }
 
     /// The document as an opportunity snapshot (see docs/snapshot.md).
@@ -94,7 +94,8 @@ impl Input {
         }
     }
 
-    fn error(&self, e: InputError) -> Failure {
+    /// A bad-input failure naming this document.
+    pub fn error(&self, e: InputError) -> Failure {
         bad(&self.name, Some(e.path), e.message)
     }
 }

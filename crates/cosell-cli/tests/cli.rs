@@ -349,3 +349,24 @@ fn integers_beyond_two_to_the_53_are_kept_exactly() {
         assert!(out.contains(exact), "{exact} not kept in {out}");
     }
 }
+
+#[test]
+fn a_document_that_is_not_a_referral_is_bad_input() {
+    for command in [&["referral", "normalize"][..], &["map", "to-crm"][..]] {
+        cosell(command, Some("{}")).bad_input(&["<stdin>", "$", "not a referral", "id, engagementId, name"]);
+    }
+    let file = scratch("snapshot-as-referral.json", br#"{"opportunity": {"name": "x"}}"#);
+    cosell(&["map", "to-crm", &file], None).bad_input(&["snapshot-as-referral.json", "found properties opportunity"]);
+}
+
+#[test]
+fn unexpanded_lookups_are_refused_by_to_referral_and_flagged_by_validate() {
+    let doc = r#"{"opportunity": {"name": "x", "_parentaccountid_value": "a1", "_transactioncurrencyid_value": "t1"}}"#;
+    cosell(&["map", "to-referral"], Some(doc)).bad_input(&[
+        "$.opportunity._parentaccountid_value",
+        "not loaded",
+        "parentaccountid, transactioncurrencyid",
+    ]);
+    let findings = cosell(&["validate"], Some(doc)).json();
+    assert!(findings.as_array().unwrap().iter().any(|f| f["rule"] == "lookup-not-loaded"), "{findings}");
+}

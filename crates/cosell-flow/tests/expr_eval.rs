@@ -148,7 +148,11 @@ fn syntax_errors_name_the_position() {
     assert_eq!(e.position, 13, "{e}");
     assert!(check_template("x @{add(1)} y").is_err());
     assert!(check_template("x @{body('a')?['b']} y").is_ok());
-    assert_eq!(error(&"add(".repeat(300)).message, "the expression nests deeper than 200 levels");
+    assert_eq!(error(&"add(".repeat(300)).message, "the expression nests deeper than 256 levels");
+    // Long member chains count too (evaluation recurses once per step).
+    let chain = format!("triggerBody(){}", "?.x".repeat(100_000));
+    assert_eq!(error(&chain).message, "the expression nests deeper than 256 levels");
+    assert_eq!(eval(&format!("triggerBody(){}", "?.x".repeat(200))), Value::Null);
 }
 
 #[test]

@@ -37,7 +37,7 @@ impl Source {
             Source::Schema => {
                 "https://github.com/microsoft/PowerPlatformConnectors/blob/dev/schemas/apiDefinition.swagger.schema.json"
             }
-            Source::Ours => "cosell (docs/lint.md)",
+            Source::Ours => "docs/lint.md (cosell's own rules)",
         }
     }
 
@@ -175,7 +175,7 @@ rules! {
     NotificationUrlNotString: Error, Validator, "The notification URL property declares a type other than string.";
     NotificationUrlNotInternal: Error, Validator, "Neither the notification URL property nor a parent is internal.";
     NotificationUrlNotRequired: Warning, Validator, "The notification URL property is not required all the way up its schema chain.";
-    NotificationUrlNotAllowedInThisPosition: Error, Validator, "'x-ms-notification-url' is used outside an input body (judged where a definition is used).";
+    NotificationUrlNotAllowedInThisPosition: Warning, Validator, "'x-ms-notification-url' is used outside an input body, where it has no effect (judged where a definition is used; documented, not enforced).";
     WebhookOperationsMissingNotificationUrlProperty: Error, Validator, "A trigger with 'x-ms-notification-content' has no notification URL property.";
     NotificationExtensionNotSupportedInWebhookOperation: Error, Validator, "A webhook trigger has 'x-ms-notification'.";
     OperationMustHaveNotificationContentExtension: Warning, Validator, "A webhook trigger's path item has no 'x-ms-notification-content'.";
@@ -217,6 +217,24 @@ pub fn table() -> String {
             rule.severity().to_string(),
             rule.source().name(),
             rule.meaning()
+        ));
+    }
+    out
+}
+
+/// The catalogue as a Markdown table (the rule list in `docs/lint.md`, checked by a test).
+pub fn markdown() -> String {
+    let mut out = String::from("| Rule | Severity | Source | Meaning |\n|---|---|---|---|\n");
+    for rule in Rule::ALL {
+        let source = match rule.source() {
+            Source::Ours => "cosell".to_owned(),
+            other => format!("[{}]({})", other.name(), other.reference()),
+        };
+        out.push_str(&format!(
+            "| `{}` | {} | {source} | {} |\n",
+            rule.id(),
+            rule.severity(),
+            rule.meaning().replace('|', "\\|")
         ));
     }
     out

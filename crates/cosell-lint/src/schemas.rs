@@ -19,9 +19,6 @@ use std::path::Path;
 /// The settings file paconn and `pac connector` read.
 pub const SETTINGS: &str = "settings.json";
 
-/// `x-ms-*` extensions newer than the swagger schema that certified connectors use.
-const NEWER_EXTENSIONS: &str = "openai-data|openai-manifest|keywords|editor";
-
 /// The three compiled schemas.
 pub struct VendoredSchemas {
     swagger: jsonschema::Validator,
@@ -105,6 +102,9 @@ fn explain(error: &ValidationError<'_>, file: &'static str, out: &mut Vec<Findin
                 out.push(schema_finding(file, &at, format!("'{key}' is not allowed here")));
             }
         }
+        ValidationErrorKind::Not { .. } => {
+            out.push(schema_finding(file, &pointer, "has a form the schema explicitly forbids here".into()))
+        }
         _ => {
             let text = if error.instance().is_object() || error.instance().is_array() {
                 error.masked_with("the value").to_string()
@@ -116,13 +116,27 @@ fn explain(error: &ValidationError<'_>, file: &'static str, out: &mut Vec<Findin
     }
 }
 
-/// How far an error is from a fit: the number of leaf errors under its best alternative.
+/// Keys whose value picks the alternative (parameter `in`, schema `type`, OAuth `flow`, …): a
+/// branch that rejects one of them is the wrong alternative, not a near fit.
+const DISCRIMINATORS: [&str; 4] = ["in", "type", "flow", "identityProvider"];
+
+/// How far an error is from a fit: the number of leaf errors under its best alternative, with a
+/// rejected discriminator counting as far away.
 fn cost(error: &ValidationError<'_>) -> usize {
     match error.kind() {
         ValidationErrorKind::OneOfNotValid { context } | ValidationErrorKind::AnyOf { context } => {
             context.iter().map(|branch| branch.iter().map(cost).sum::<usize>()).min().unwrap_or(1)
         }
         ValidationErrorKind::AdditionalProperties { unexpected } => unexpected.len(),
+        ValidationErrorKind::Enum { .. } | ValidationErrorKind::Constant { .. } => {
+            let path = error.instance_path().to_string();
+            let last = path.rsplit('/').next().unwrap_or("");
+            if DISCRIMINATORS.contains(&last) {
+                100
+            } else {
+                1
+            }
+        }
         _ => 1,
     }
 }
@@ -235,7 +249,9 @@ fn allow_newer_extensions(schema: &mut Value) {
         Value::Object(map) => {
             if let Some(Value::Object(patterns)) = map.get_mut("patternProperties") {
                 if let Some(open) = patterns.remove("^x-(?!ms-)") {
-                    patterns.insert(format!("^x-(?!ms-)|^x-ms-({NEWER_EXTENSIONS})$"), open);
+                    let newer: Vec<&str> =
+                        crate::structure::NEWER_EXTENSIONS.iter().filter_map(|e| e.strip_prefix("x-ms-")).collect();
+                    patterns.insert(format!("^x-(?!ms-)|^x-ms-({})$", newer.join("|")), open);
                 }
             }
             map.values_mut().for_each(allow_newer_extensions);

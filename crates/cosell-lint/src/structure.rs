@@ -106,7 +106,7 @@ const NON_BODY_COMMON: [&str; 11] = [
 ];
 const NON_BODY_TAIL: [&str; 3] = ["x-ms-test-value", "x-ms-trigger-value", "x-ms-visibility"];
 
-const SCHEMA_KEYS: [&str; 38] = [
+const SCHEMA_KEYS: [&str; 39] = [
     "$ref",
     "additionalProperties",
     "allOf",
@@ -145,6 +145,7 @@ const SCHEMA_KEYS: [&str; 38] = [
     "x-ms-summary",
     "x-ms-test-value",
     "x-ms-visibility",
+    "xml",
 ];
 
 /// Every object kind and its allowed keys (schema facts, see the module docs).
@@ -295,7 +296,7 @@ pub const SHAPES: &[Shape] = &[
         definitions: &["pathParameterSubSchema"],
         keys: keys!(VALUE_KEYWORDS, NON_BODY_COMMON, NON_BODY_TAIL; "x-ms-dynamic-tree", "x-ms-skip-url-encoding", "x-ms-url-encoding"),
     },
-    Shape { kind: Kind::Schema, definitions: &["schema"], keys: &SCHEMA_KEYS },
+    Shape { kind: Kind::Schema, definitions: &["schema"], keys: keys!(SCHEMA_KEYS, NESTED_DYNAMIC;) },
     Shape {
         kind: Kind::RootSchema,
         definitions: &["schema-dynamic-allowed"],
@@ -304,6 +305,11 @@ pub const SHAPES: &[Shape] = &[
     Shape { kind: Kind::PrimitiveItems, definitions: &["primitivesItems"], keys: keys!(VALUE_KEYWORDS; "type") },
     Shape { kind: Kind::Xml, definitions: &["xml"], keys: &["attribute", "name", "namespace", "prefix", "wrapped"] },
 ];
+
+/// Dynamic-schema extensions the 2020 schema allows only on a body or response root, but the
+/// platform reads on nested properties too (hundreds of uses in accepted connectors: a nested
+/// property whose shape comes from an operation). Added to [`Kind::Schema`] on top of the schema.
+pub const NESTED_DYNAMIC: [&str; 3] = ["x-ms-dynamic-properties", "x-ms-dynamic-schema", "x-ms-dynamic-tree"];
 
 /// Extensions newer than the 2020 schema that Microsoft accepts in certified connectors
 /// (Copilot/AI plugin and designer metadata). UNCERTAIN: no published schema gives their
@@ -635,6 +641,8 @@ fn extension_value(key: &str, value: &Value, pointer: &str, sink: &mut Sink) {
     }
     let Some((_, allowed)) = EXTENSION_VALUES.iter().find(|(k, _)| *k == key) else { return };
     let fits = match allowed {
+        // UNCERTAIN: accepted connectors ship "" (91 uses); read as no visibility (the wizard's "none").
+        Allowed::OneOf(_) if key == "x-ms-visibility" && value.as_str() == Some("") => true,
         Allowed::OneOf(values) => value.as_str().is_some_and(|v| values.contains(&v)),
         Allowed::Boolean => value.is_boolean(),
         Allowed::Text => value.is_string(),
@@ -671,7 +679,8 @@ mod tests {
             assert!(query.contains(&key), "{key}");
         }
         assert!(!shape(Kind::HeaderParameter).contains(&"x-ms-url-encoding"));
-        assert!(shape(Kind::RootSchema).contains(&"x-ms-dynamic-schema"));
-        assert!(!shape(Kind::Schema).contains(&"x-ms-dynamic-schema"));
+        assert!(shape(Kind::RootSchema).contains(&"x-ms-media-kind"));
+        assert!(!shape(Kind::Schema).contains(&"x-ms-media-kind"));
+        assert!(shape(Kind::Schema).contains(&"x-ms-dynamic-schema"));
     }
 }

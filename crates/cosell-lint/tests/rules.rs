@@ -296,7 +296,7 @@ fn cases() -> Vec<(&'static str, Severity, Value, Value)> {
         ("NotificationUrlNotRequired", W, body_schema(json!({"required": null})), none.clone()),
         (
             "NotificationUrlNotAllowedInThisPosition",
-            E,
+            W,
             event_prop(
                 "link",
                 json!({"type": "string", "x-ms-notification-url": true, "x-ms-summary": "Link", "description": "A link."}),

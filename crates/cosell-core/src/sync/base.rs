@@ -5,6 +5,7 @@
 //! all equal the base is the sync's own write coming back, and nothing is sent.
 
 use super::values::{crm_values, referral_values, Read};
+use crate::dataverse::SYNC_STATE_MAX_LENGTH;
 use crate::referral::Referral;
 use crate::snapshot::{Snapshot, SyncState};
 use std::collections::BTreeMap;
@@ -45,14 +46,32 @@ pub fn settle(old: Option<&SyncState>, crm: &Read, pc: &Read, referral: &Referra
 }
 
 fn with_fields(r: &Referral, fields: BTreeMap<String, String>) -> SyncState {
-    SyncState {
+    bounded(SyncState {
         referral_id: r.id.clone(),
         e_tag: r.e_tag.clone(),
         fingerprint: None,
         status: r.status.clone(),
         substatus: r.substatus.clone(),
         fields: Some(fields),
+    })
+}
+
+/// The base's length as Dataverse counts it (UTF-16 code units of the JSON text).
+pub fn stored_length(base: &SyncState) -> usize {
+    base.to_json().encode_utf16().count()
+}
+
+/// The base cut to fit [`SYNC_STATE_MAX_LENGTH`]: texts are already cut to their column sizes,
+/// so only an unrealistic solution list (thousands of IDs) can overflow; the longest values are
+/// then left out, which makes the sync treat them as changed (sent again) rather than lose the
+/// whole base.
+fn bounded(mut base: SyncState) -> SyncState {
+    while stored_length(&base) > SYNC_STATE_MAX_LENGTH {
+        let Some(fields) = base.fields.as_mut() else { break };
+        let Some(longest) = fields.iter().max_by_key(|(_, v)| v.len()).map(|(k, _)| k.clone()) else { break };
+        fields.remove(&longest);
     }
+    base
 }
 
 /// The keys of the fields whose value differs from the base (not-loaded fields never do).

@@ -12,7 +12,7 @@
 use super::base::{base_outcome, settle};
 use super::fields::{Field, Side, Transform, FIELDS};
 use super::values::{crm_values, referral_values, Read};
-use crate::dataverse::{currency, opportunity as opp, OpportunityStatus};
+use crate::dataverse::{currency, opportunity as opp, OpportunityState, OpportunityStatus};
 use crate::mapping::{AuditDirection, AuditEntry, AuditOutcome, PatchOp, PatchOperation, StepAction, UpsertStep};
 use crate::referral::{Referral, ReferralStatus, ReferralSubstatus, SolutionTag};
 use crate::snapshot::{Snapshot, SyncState};
@@ -211,11 +211,12 @@ fn status_ops(outcome: &str, base: &SyncState, exists: &dyn Fn(&str) -> bool, op
         base.status.clone().unwrap_or(ReferralStatus::None),
         base.substatus.clone().unwrap_or(ReferralSubstatus::None),
     );
-    let to = match outcome {
-        "Won" => (ReferralStatus::Closed, ReferralSubstatus::Won),
-        "Lost" => (ReferralStatus::Closed, ReferralSubstatus::Lost),
+    let state = match outcome {
+        "Won" => OpportunityState::Won,
+        "Lost" | "Declined" | "Expired" => OpportunityState::Lost,
         _ => return,
     };
+    let to = crate::rules::referral_status_for(state, Some((&from.0, &from.1)));
     if status::check_transition((&from.0, &from.1), (&to.0, &to.1)).is_err() {
         return;
     }
@@ -308,6 +309,8 @@ fn inbound_from(r: &Referral, s: &Snapshot, crm: &Read, base: &SyncState) -> (In
             filter: record_filter(s, r),
             match_key: None,
             body,
+            update: None,
+            create_only: false,
         });
     }
     steps.extend(close);
@@ -341,6 +344,8 @@ fn currency_step(code: &str) -> UpsertStep {
         filter: Some(format!("{} eq '{}'", currency::ISO_CODE, code.replace('\'', "''"))),
         match_key: None,
         body: Map::new(),
+        update: None,
+        create_only: false,
     }
 }
 
@@ -365,5 +370,7 @@ pub fn close_step(outcome: Option<&str>, r: &Referral) -> Option<UpsertStep> {
         filter: None,
         match_key: None,
         body,
+        update: None,
+        create_only: false,
     })
 }

@@ -42,8 +42,11 @@ pub(crate) fn evaluate(node: &Node, scope: &dyn Scope) -> Evaluated {
         Node::Literal(value) => Ok(value.clone()),
         Node::Member { at, target, key, safe } => {
             let target = evaluate(target, scope)?;
-            let key = evaluate(key, scope)?;
-            member(target, &key, *safe).map_err(|message| EvalError { at: *at, message })
+            let selected = match key.as_ref() {
+                Node::Literal(key) => member(target, key, *safe),
+                computed => member(target, &evaluate(computed, scope)?, *safe),
+            };
+            selected.map_err(|message| EvalError { at: *at, message })
         }
         Node::Call { at, callee, args } => call(*at, callee, args, scope),
     }

@@ -1,16 +1,36 @@
 //! The workflow definition language: parse and evaluate expressions.
 //!
-//! Text goes one way: [`template`] splits a flow string into text and expressions, [`syntax`]
-//! parses an expression (resolving function names once, checking arity), [`eval`] walks it with
-//! the caller's [`Scope`], and [`functions`] holds one table row per function of Microsoft's
+//! Text goes one way: `template` splits a flow string into text and expressions, `syntax`
+//! parses an expression (resolving function names once, checking arity), `eval` walks it with
+//! the caller's [`Scope`], and `functions` holds one table row per function of Microsoft's
 //! reference (`expression-functions-reference.md`), grouped by its categories. Values are
-//! `serde_json::Value`; binary content is `{"$content-type": …, "$content": base64}`.
+//! `serde_json::Value`; binary content is `{"$content-type": …, "$content": base64}` and XML is
+//! binary content of type `application/xml;charset=utf-8`.
 //!
 //! Interface shared with [`crate::run`] (keep it stable): [`Scope`] is how the evaluator reaches
 //! the flow runtime (workflow functions such as `body()`, `variables()`, `items()`), the clock
 //! and randomness; nothing else in the evaluator depends on the runner.
+//!
+//! What is left out, and why:
+//! - `xpath()`: not implemented (an unknown-function error unless a [`Scope`] answers it); it
+//!   needs an XPath 1.0 engine and no co-sell flow uses it.
+//! - The workflow functions (`action`, `actions`, `body`, `formDataMultiValues`,
+//!   `formDataValue`, `item`, `items`, `iterationIndexes`, `listCallbackUrl`, `multipartBody`,
+//!   `outputs`, `parameters`, `result`, `trigger`, `triggerBody`, `triggerFormDataMultiValues`,
+//!   `triggerFormDataValue`, `triggerMultipartBody`, `triggerOutputs`, `variables`, `workflow`)
+//!   are the [`Scope`]'s: they need the run.
+//!
+//! Known differences from the runtime, each marked `UNCERTAIN` where it is decided:
+//! - numbers are JSON numbers (i64 or f64): `decimal()` keeps 17 significant digits, not 28;
+//! - objects are serde_json maps without `preserve_order`, so their keys come out sorted (this
+//!   shows in `xml()` of an object with several children; the workspace would need
+//!   `preserve_order` to keep insertion order, which changes cosell-core's output);
+//! - cultures are the rows of `culture` (en-US by default, and en-GB, de, fr, es, it, nl,
+//!   pt-BR, is); another locale is an error;
+//! - time zones are Windows ids mapped to the bundled IANA database (`time::zones`).
 
 mod culture;
+mod cursor;
 mod encoding;
 mod eval;
 mod functions;

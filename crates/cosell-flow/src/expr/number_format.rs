@@ -163,9 +163,10 @@ fn general(number: Num, precision: Option<usize>, culture: &Culture) -> String {
             if value == 0.0 {
                 return "0".into();
             }
-            let rounded: f64 = format!("{:.*e}", digits - 1, value).parse().unwrap_or(value);
-            let exponent = rounded.abs().log10().floor() as i64;
-            if exponent >= digits as i64 || exponent < -5 {
+            let text = format!("{:.*e}", digits - 1, value);
+            let rounded: f64 = text.parse().unwrap_or(value);
+            let exponent: i64 = text.split_once('e').and_then(|(_, e)| e.parse().ok()).unwrap_or(0);
+            if exponent >= digits as i64 || exponent <= -5 {
                 let text = exponential(rounded, digits - 1, 'E', 2, culture);
                 trim_mantissa(&text, culture)
             } else {

@@ -101,7 +101,7 @@ pub(crate) fn parse(text: &str) -> Parsed<Node> {
 }
 
 /// Nesting deeper than this is refused rather than risking the stack.
-const MAX_DEPTH: usize = 200;
+const MAX_DEPTH: usize = 256;
 
 struct Parser<'a> {
     text: &'a str,
@@ -219,15 +219,26 @@ impl<'a> Parser<'a> {
         Ok((token, start, end))
     }
 
-    fn expression(&mut self) -> Parsed<Node> {
+    /// Counts one level of nesting (a call argument, an index, a member access): evaluation
+    /// recurses once per level, so the total along any path is bounded.
+    fn deeper(&mut self) -> Parsed<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             let (_, at, _) = self.peek()?;
             return Err(SyntaxError { at, message: format!("the expression nests deeper than {MAX_DEPTH} levels") });
         }
+        Ok(())
+    }
+
+    fn expression(&mut self) -> Parsed<Node> {
+        let entry = self.depth;
+        self.deeper()?;
         let mut node = self.primary()?;
         loop {
             let (token, at, _) = self.peek()?;
+            if matches!(token, Token::Question | Token::Dot | Token::OpenBracket) {
+                self.deeper()?;
+            }
             let safe = token == Token::Question;
             if safe {
                 self.next()?;
@@ -262,7 +273,7 @@ impl<'a> Parser<'a> {
                 _ => break,
             };
         }
-        self.depth -= 1;
+        self.depth = entry;
         Ok(node)
     }
 

@@ -73,18 +73,17 @@ pub(crate) fn to_text(value: &Value) -> String {
 }
 
 /// A double as .NET's `ToString()` writes it: the shortest digits that read back, in exponent
-/// form (`1E+15`, `1E-05`) outside 1e-5 ≤ |x| < 1e15.
+/// form (`1E+15`, `1E-05`) unless the decimal exponent is between -5 and 15 (exclusive).
 pub(crate) fn format_float(f: f64) -> String {
     if f == 0.0 {
         return "0".into();
     }
-    let exponent = f.abs().log10().floor();
-    if (-5.0..15.0).contains(&exponent) {
-        return format!("{f}");
-    }
     let scientific = format!("{f:e}");
     let (mantissa, exp) = scientific.split_once('e').unwrap_or((&scientific, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
+    if exp > -5 && exp < 15 {
+        return format!("{f}");
+    }
     let sign = if exp < 0 { '-' } else { '+' };
     format!("{mantissa}E{sign}{:02}", exp.abs())
 }

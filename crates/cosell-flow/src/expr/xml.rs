@@ -7,6 +7,7 @@
 
 use serde_json::{Map, Value};
 
+use super::cursor::Cursor;
 use super::value::to_text;
 
 /// A scalar as XML text: booleans as Json.NET writes them (`true`), the rest as `string()` does.
@@ -41,41 +42,22 @@ struct Document {
 const MAX_DEPTH: usize = 200;
 
 struct Parser<'a> {
-    text: &'a str,
-    at: usize,
+    c: Cursor<'a>,
 }
 
 impl<'a> Parser<'a> {
-    fn rest(&self) -> &'a str {
-        self.text.get(self.at..).unwrap_or_default()
-    }
-
     fn fail<T>(&self, message: &str) -> Result<T, String> {
         Err(format!(
             "the XML is not well-formed at character {}: {message}",
-            self.text.get(..self.at).map_or(0, |s| s.chars().count())
+            self.c.text.get(..self.c.at).map_or(0, |s| s.chars().count())
         ))
     }
 
-    fn eat(&mut self, literal: &str) -> bool {
-        if self.rest().starts_with(literal) {
-            self.at += literal.len();
-            true
-        } else {
-            false
-        }
-    }
-
-    fn skip_space(&mut self) {
-        let trimmed = self.rest().trim_start();
-        self.at = self.text.len() - trimmed.len();
-    }
-
     fn until(&mut self, end: &str) -> Result<&'a str, String> {
-        match self.rest().find(end) {
+        match self.c.rest().find(end) {
             Some(found) => {
-                let content = self.rest().get(..found).unwrap_or_default();
-                self.at += found + end.len();
+                let content = self.c.rest().get(..found).unwrap_or_default();
+                self.c.at += found + end.len();
                 Ok(content)
             }
             None => self.fail(&format!("'{end}' is missing")),
@@ -83,7 +65,7 @@ impl<'a> Parser<'a> {
     }
 
     fn name(&mut self) -> Result<String, String> {
-        let rest = self.rest();
+        let rest = self.c.rest();
         let end = rest
             .char_indices()
             .find(|(_, c)| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':')))
@@ -91,28 +73,28 @@ impl<'a> Parser<'a> {
         if end == 0 || rest.chars().next().is_some_and(|c| c.is_ascii_digit() || matches!(c, '-' | '.')) {
             return self.fail("a name is expected");
         }
-        self.at += end;
+        self.c.at += end;
         Ok(rest.get(..end).unwrap_or_default().to_owned())
     }
 
     fn attributes(&mut self) -> Result<Vec<(String, String)>, String> {
         let mut attributes: Vec<(String, String)> = Vec::new();
         loop {
-            self.skip_space();
-            if self.rest().starts_with(['>', '/', '?']) || self.rest().is_empty() {
+            self.c.whitespace();
+            if self.c.rest().starts_with(['>', '/', '?']) || self.c.rest().is_empty() {
                 return Ok(attributes);
             }
             let name = self.name()?;
-            self.skip_space();
-            if !self.eat("=") {
+            self.c.whitespace();
+            if !self.c.eat("=") {
                 return self.fail("'=' is expected after an attribute name");
             }
-            self.skip_space();
-            let quote = match self.rest().chars().next() {
+            self.c.whitespace();
+            let quote = match self.c.rest().chars().next() {
                 Some(q @ ('"' | '\'')) => q,
                 _ => return self.fail("an attribute value must be quoted"),
             };
-            self.at += 1;
+            self.c.at += 1;
             let raw = self.until(&quote.to_string())?;
             if attributes.iter().any(|(n, _)| *n == name) {
                 return self.fail(&format!("the attribute '{name}' is repeated"));
@@ -124,13 +106,13 @@ impl<'a> Parser<'a> {
     /// Comments, processing instructions and a DOCTYPE, which carry no content here.
     fn skip_misc(&mut self) -> Result<(), String> {
         loop {
-            self.skip_space();
-            if self.eat("<!--") {
+            self.c.whitespace();
+            if self.c.eat("<!--") {
                 self.until("-->")?;
-            } else if self.rest().starts_with("<?") {
-                self.at += 2;
+            } else if self.c.rest().starts_with("<?") {
+                self.c.at += 2;
                 self.until("?>")?;
-            } else if self.eat("<!DOCTYPE") {
+            } else if self.c.eat("<!DOCTYPE") {
                 self.until(">")?;
             } else {
                 return Ok(());
@@ -142,43 +124,43 @@ impl<'a> Parser<'a> {
         if depth > MAX_DEPTH {
             return self.fail(&format!("elements nest deeper than {MAX_DEPTH} levels"));
         }
-        if !self.eat("<") {
+        if !self.c.eat("<") {
             return self.fail("an element is expected");
         }
         let name = self.name()?;
         let attributes = self.attributes()?;
-        if self.eat("/>") {
+        if self.c.eat("/>") {
             return Ok(Element { name, attributes, children: Vec::new() });
         }
-        if !self.eat(">") {
+        if !self.c.eat(">") {
             return self.fail("'>' is expected");
         }
         let mut children = Vec::new();
         loop {
-            if self.eat("</") {
+            if self.c.eat("</") {
                 let closing = self.name()?;
-                self.skip_space();
-                if closing != name || !self.eat(">") {
+                self.c.whitespace();
+                if closing != name || !self.c.eat(">") {
                     return self.fail(&format!("'</{name}>' is expected"));
                 }
                 return Ok(Element { name, attributes, children });
             }
-            if self.eat("<!--") {
+            if self.c.eat("<!--") {
                 self.until("-->")?;
-            } else if self.eat("<![CDATA[") {
+            } else if self.c.eat("<![CDATA[") {
                 let text = self.until("]]>")?.to_owned();
                 push_text(&mut children, text);
-            } else if self.rest().starts_with("<?") {
-                self.at += 2;
+            } else if self.c.rest().starts_with("<?") {
+                self.c.at += 2;
                 self.until("?>")?;
-            } else if self.rest().starts_with('<') {
+            } else if self.c.rest().starts_with('<') {
                 children.push(Child::Element(self.element(depth + 1)?));
-            } else if self.rest().is_empty() {
+            } else if self.c.rest().is_empty() {
                 return self.fail(&format!("'</{name}>' is missing"));
             } else {
-                let end = self.rest().find('<').unwrap_or(self.rest().len());
-                let raw = self.rest().get(..end).unwrap_or_default();
-                self.at += end;
+                let end = self.c.rest().find('<').unwrap_or(self.c.rest().len());
+                let raw = self.c.rest().get(..end).unwrap_or_default();
+                self.c.at += end;
                 push_text(&mut children, unescape(raw)?);
             }
         }
@@ -225,12 +207,12 @@ fn unescape(raw: &str) -> Result<String, String> {
 }
 
 fn parse(text: &str) -> Result<Document, String> {
-    let mut parser = Parser { text: text.trim_start_matches('\u{feff}'), at: 0 };
-    parser.skip_space();
+    let mut parser = Parser { c: Cursor::new(text.trim_start_matches('\u{feff}')) };
+    parser.c.whitespace();
     let mut declaration = None;
-    if parser.eat("<?xml") {
+    if parser.c.eat("<?xml") {
         let attributes = parser.attributes()?;
-        if !parser.eat("?>") {
+        if !parser.c.eat("?>") {
             return parser.fail("'?>' is expected to end the declaration");
         }
         declaration = Some(attributes);
@@ -238,7 +220,7 @@ fn parse(text: &str) -> Result<Document, String> {
     parser.skip_misc()?;
     let root = parser.element(0)?;
     parser.skip_misc()?;
-    if !parser.rest().trim().is_empty() {
+    if !parser.c.rest().trim().is_empty() {
         return parser.fail("there is content after the root element");
     }
     Ok(Document { declaration, root })

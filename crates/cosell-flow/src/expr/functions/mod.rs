@@ -11,7 +11,6 @@ mod object;
 mod string;
 mod uri;
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
@@ -107,15 +106,20 @@ pub fn all() -> impl Iterator<Item = &'static str> {
     tables().into_iter().flatten().map(|b| b.name)
 }
 
+/// The function named `name`, ignoring ASCII case (a binary search over the sorted names, so
+/// parsing allocates nothing to find a function).
 pub(crate) fn lookup(name: &str) -> Option<&'static Builtin> {
-    static INDEX: OnceLock<HashMap<String, &'static Builtin>> = OnceLock::new();
-    let index =
-        INDEX.get_or_init(|| tables().into_iter().flatten().map(|b| (b.name.to_ascii_lowercase(), b)).collect());
-    if name.bytes().any(|b| b.is_ascii_uppercase()) {
-        index.get(&name.to_ascii_lowercase()).copied()
-    } else {
-        index.get(name).copied()
-    }
+    static INDEX: OnceLock<Vec<&'static Builtin>> = OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut all: Vec<&'static Builtin> = tables().into_iter().flatten().collect();
+        all.sort_by(|a, b| folded_cmp(a.name, b.name));
+        all
+    });
+    index.binary_search_by(|b| folded_cmp(b.name, name)).ok().and_then(|i| index.get(i).copied())
+}
+
+fn folded_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    a.bytes().map(|c| c.to_ascii_lowercase()).cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
 }
 
 /// The evaluated arguments of one call, with typed accessors whose errors name the argument.

@@ -3,7 +3,14 @@
 //! `HH`, `hh`, `mm`, `ss`, `fffffff`, `FFFFFFF`, `tt`, `zzz`, `K`, `MMM(M)`, `ddd(d)`, `g`,
 //! `:` and `/`, quoted literals, `\` escapes, `%` for a one-letter custom pattern).
 
+use std::fmt::Write;
+
 use super::{Kind, Stamp};
+
+/// Appends formatted text without an intermediate `String` (writing to a `String` cannot fail).
+fn write_to(out: &mut String, args: std::fmt::Arguments<'_>) {
+    let _ = out.write_fmt(args);
+}
 use crate::expr::culture::{self, Culture};
 
 /// One element of a custom pattern; the number is how many letters were repeated.
@@ -117,27 +124,27 @@ pub(crate) fn format(stamp: Stamp, format: Option<&str>, culture: &'static Cultu
     for token in tokens(&pattern) {
         match token {
             Token::Year(1) => out.push_str(&(civil.year % 100).to_string()),
-            Token::Year(2) => out.push_str(&format!("{:02}", civil.year % 100)),
-            Token::Year(n) => out.push_str(&format!("{:0n$}", civil.year)),
+            Token::Year(2) => write_to(&mut out, format_args!("{:02}", civil.year % 100)),
+            Token::Year(n) => write_to(&mut out, format_args!("{:0n$}", civil.year)),
             Token::Month(1) => out.push_str(&civil.month.to_string()),
-            Token::Month(2) => out.push_str(&format!("{:02}", civil.month)),
+            Token::Month(2) => write_to(&mut out, format_args!("{:02}", civil.month)),
             Token::Month(n) => {
                 let names = if n == 3 { &culture.months_abbr } else { &culture.months };
                 out.push_str(names.get(civil.month as usize - 1).copied().unwrap_or_default());
             }
             Token::Day(1) => out.push_str(&civil.day.to_string()),
-            Token::Day(2) => out.push_str(&format!("{:02}", civil.day)),
+            Token::Day(2) => write_to(&mut out, format_args!("{:02}", civil.day)),
             Token::Day(n) => {
                 let names = if n == 3 { &culture.days_abbr } else { &culture.days };
                 out.push_str(names.get(stamp.day_of_week() as usize).copied().unwrap_or_default());
             }
-            Token::Hour24(n) => out.push_str(&format!("{:0n$}", civil.hour)),
+            Token::Hour24(n) => write_to(&mut out, format_args!("{:0n$}", civil.hour)),
             Token::Hour12(n) => {
                 let hour = if civil.hour.is_multiple_of(12) { 12 } else { civil.hour % 12 };
                 out.push_str(&format!("{hour:0n$}"));
             }
-            Token::Minute(n) => out.push_str(&format!("{:0n$}", civil.minute)),
-            Token::Second(n) => out.push_str(&format!("{:0n$}", civil.second)),
+            Token::Minute(n) => write_to(&mut out, format_args!("{:0n$}", civil.minute)),
+            Token::Second(n) => write_to(&mut out, format_args!("{:0n$}", civil.second)),
             Token::Fraction(n, padded) => {
                 let digits = format!("{:07}", civil.fraction);
                 let digits = digits.get(..n).unwrap_or_default();

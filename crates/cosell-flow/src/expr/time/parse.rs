@@ -4,62 +4,7 @@
 use super::format::{tokens, Token};
 use super::{Civil, Kind, Stamp, TICKS_PER_MINUTE};
 use crate::expr::culture::Culture;
-
-/// A cursor over the text being read.
-struct Reader<'a> {
-    text: &'a str,
-    at: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn rest(&self) -> &'a str {
-        self.text.get(self.at..).unwrap_or_default()
-    }
-
-    fn done(&self) -> bool {
-        self.at >= self.text.len()
-    }
-
-    fn eat(&mut self, literal: &str) -> bool {
-        if self.rest().starts_with(literal) {
-            self.at += literal.len();
-            true
-        } else {
-            false
-        }
-    }
-
-    fn eat_ignore_case(&mut self, literal: &str) -> bool {
-        let rest = self.rest();
-        if rest.len() >= literal.len() && rest.get(..literal.len()).is_some_and(|s| s.eq_ignore_ascii_case(literal)) {
-            self.at += literal.len();
-            true
-        } else {
-            false
-        }
-    }
-
-    fn spaces(&mut self) {
-        while self.rest().starts_with(' ') {
-            self.at += 1;
-        }
-    }
-
-    /// Between `min` and `max` ASCII digits.
-    fn digits(&mut self, min: usize, max: usize) -> Option<(u32, usize)> {
-        let count = self.rest().bytes().take(max).take_while(u8::is_ascii_digit).count();
-        if count < min {
-            return None;
-        }
-        let value = self.rest().get(..count)?.parse().ok()?;
-        self.at += count;
-        Some((value, count))
-    }
-
-    fn peek(&self) -> Option<char> {
-        self.rest().chars().next()
-    }
-}
+use crate::expr::cursor::Cursor as Reader;
 
 fn invalid(text: &str) -> String {
     format!("'{text}' is not a timestamp this runtime can read (use ISO 8601, for example 2026-03-15T13:27:36Z)")
@@ -68,7 +13,7 @@ fn invalid(text: &str) -> String {
 /// Reads a timestamp.
 pub(crate) fn parse(text: &str) -> Result<Stamp, String> {
     let trimmed = text.trim();
-    let mut reader = Reader { text: trimmed, at: 0 };
+    let mut reader = Reader::new(trimmed);
     let civil = date(&mut reader).ok_or_else(|| invalid(text))?;
     let (civil, zone) = time_and_zone(&mut reader, civil).ok_or_else(|| invalid(text))?;
     if !reader.done() {
@@ -193,7 +138,7 @@ fn zone(reader: &mut Reader<'_>) -> Option<Option<i64>> {
 pub(crate) fn parse_exact(text: &str, format: &str, culture: &Culture) -> Result<Stamp, String> {
     let fail = || format!("'{text}' does not match the format '{format}'");
     let pattern = super::format::expand_standard(format, culture).unwrap_or_else(|| format.to_owned());
-    let mut reader = Reader { text, at: 0 };
+    let mut reader = Reader::new(text);
     let mut civil = midnight(1, 1, 1);
     let mut pm = None;
     let mut zone_minutes = None;
@@ -308,7 +253,7 @@ fn lenient(text: &str, culture: &Culture) -> Option<Stamp> {
             if chars.peek().map(|&(_, c)| c) == Some(':') {
                 // The time runs to the end of the text.
                 let time = format!("T{}", lower.get(start..)?.trim());
-                let (timed, zone) = time_and_zone(&mut Reader { text: &time, at: 0 }, civil)?;
+                let (timed, zone) = time_and_zone(&mut Reader::new(&time), civil)?;
                 if zone.is_some() {
                     return None;
                 }
