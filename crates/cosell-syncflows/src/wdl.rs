@@ -78,9 +78,19 @@ pub enum Action {
         body: Steps,
         sequential: bool,
     },
+    /// Do until: repeat `body` until `expression` (a flow string) is true, at most `limit` times.
+    Until {
+        expression: String,
+        limit: u32,
+        body: Steps,
+    },
     InitializeVariable {
         name: String,
         kind: VarKind,
+        value: Value,
+    },
+    IncrementVariable {
+        name: String,
         value: Value,
     },
     SetVariable {
@@ -186,6 +196,12 @@ impl Steps {
         self
     }
 
+    /// `other`'s actions after these (its first action runs after this one's last).
+    pub fn append(mut self, other: Steps) -> Steps {
+        self.actions.extend(other.actions);
+        self
+    }
+
     /// The names of the actions, nested ones included, in order.
     pub fn names(&self) -> Vec<String> {
         let mut out = Vec::new();
@@ -232,7 +248,7 @@ impl Action {
             Action::If { then, otherwise, .. } => vec![then, otherwise],
             Action::Scope(s) => vec![s],
             Action::Switch { cases, default, .. } => cases.iter().map(|(_, _, s)| s).chain([default]).collect(),
-            Action::Foreach { body, .. } => vec![body],
+            Action::Foreach { body, .. } | Action::Until { body, .. } => vec![body],
             _ => Vec::new(),
         }
     }
@@ -258,6 +274,13 @@ impl Action {
                     true => with(v, "runtimeConfiguration", json!({"concurrency": {"repetitions": 1}})),
                     false => v,
                 }
+            }
+            Action::Until { expression, limit, body } => json!({
+                "type": "Until", "expression": expression,
+                "limit": {"count": limit, "timeout": "PT1H"}, "actions": body.to_value()
+            }),
+            Action::IncrementVariable { name, value } => {
+                json!({"type": "IncrementVariable", "inputs": {"name": name, "value": value}})
             }
             Action::InitializeVariable { name, kind, value } => json!({
                 "type": "InitializeVariable",
