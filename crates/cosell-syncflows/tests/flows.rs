@@ -280,3 +280,44 @@ fn partner_center_calls_retry_and_412_is_handled_by_the_flow() {
     assert!(hosts.iter().all(|h| h["retryPolicy"]["type"] == "exponential"));
     assert!(text.contains("Merge_Partner_Center_first"));
 }
+
+/// Every action name is one the designer would write (no spaces), and every `outputs('X')` /
+/// `body('X')` names an action of the same flow.
+#[test]
+fn references_name_actions_of_the_flow() {
+    fn names_in(actions: &Value, out: &mut Vec<String>) {
+        for (name, action) in actions.as_object().into_iter().flatten() {
+            out.push(name.clone());
+            if let Some(inner) = action.get("actions") {
+                names_in(inner, out);
+            }
+            if let Some(inner) = action.pointer("/else/actions") {
+                names_in(inner, out);
+            }
+            if let Some(inner) = action.pointer("/default/actions") {
+                names_in(inner, out);
+            }
+            for (_, case) in action.get("cases").and_then(Value::as_object).into_iter().flatten() {
+                names_in(&case["actions"], out);
+            }
+        }
+    }
+    for flow in all() {
+        let mut list = Vec::new();
+        names_in(&flow.definition["actions"], &mut list);
+        let names: BTreeSet<String> = list.iter().cloned().collect();
+        let mut twice: Vec<&String> = list.iter().filter(|n| list.iter().filter(|m| m == n).count() > 1).collect();
+        twice.dedup();
+        assert!(twice.is_empty(), "{}: action names are unique in a flow: {twice:?}", flow.name);
+        for n in &names {
+            assert!(!n.contains(' ') && !n.contains('\''), "{}: action name {n:?}", flow.name);
+        }
+        let text = flow.definition.to_string();
+        for function in ["outputs('", "body('"] {
+            for part in text.split(function).skip(1) {
+                let name = part.split('\'').next().unwrap();
+                assert!(names.contains(name), "{}: {function}{name}') names no action", flow.name);
+            }
+        }
+    }
+}

@@ -165,6 +165,22 @@ pub fn select_solution_keys(from: &str, id_property: &str) -> Action {
     }
 }
 
+/// The opportunity's solution rows (`Opportunity_solutions`) and their keys
+/// (`Opportunity_solution_keys`); `id` is the opportunity's row ID expression.
+pub fn opportunity_solutions(id: &str) -> Steps {
+    use cosell_core::dataverse::solution;
+    let filter = format!("_{}_value eq {}", solution::OPPORTUNITY, crate::expr::interpolate(id));
+    Steps::new()
+        .then(
+            "Opportunity_solutions",
+            dataverse("ListRecords", &[("entityName", json!(solution::ENTITY_SET)), ("$filter", json!(filter))]),
+        )
+        .then(
+            "Opportunity_solution_keys",
+            select_solution_keys(&path(&crate::expr::body("Opportunity_solutions"), &["value"]), solution::SOLUTION_ID),
+        )
+}
+
 /// The stored base (`{}` when there is none yet).
 pub fn base_compose(sync_state: &str) -> Action {
     Action::Compose(Value::from(whole(&call(
@@ -183,9 +199,9 @@ pub fn base_field(base: &str, key: &str) -> String {
 /// non-empty ones, each as `"key":"value"` with JSON escaping (`string(createArray(x))` is
 /// the JSON text `["x"]`).
 pub fn sync_state_steps(prefix: &str, settled: &str, meta: &[(&str, String)]) -> (Steps, String) {
-    let pairs = format!("{prefix} base pairs");
-    let kept = format!("{prefix} base values");
-    let text = format!("{prefix} sync state");
+    let pairs = format!("{prefix}_base_pairs");
+    let kept = format!("{prefix}_base_values");
+    let text = format!("{prefix}_sync_state");
     let keys: Vec<Value> = base_fields().map(|f| Value::from(f.key)).collect();
     let escaped = |x: &str| {
         let array = call("string", &[&call("createArray", &[x])]);

@@ -92,6 +92,11 @@ fn update_columns(row: &str, audit_message: &str, sync_state: &str) -> (Value, V
     (Value::Object(fixed), by_variable)
 }
 
+/// Partner Center's canonical currency code.
+fn currency_code() -> String {
+    currency_field().map_or_else(|| "''".to_owned(), |f| values(f.key).0)
+}
+
 fn currency_field() -> Option<&'static Field> {
     FIELDS.iter().find(|f| f.transform == Transform::IsoCurrency)
 }
@@ -176,9 +181,9 @@ fn merge(row: &str) -> Steps {
         );
     }
     let close = status_field().map(|f| {
-        let close_with = |action: &'static str, status: OpportunityStatus| {
+        let close_with = |action: &'static str, status: OpportunityStatus, outcome: &str| {
             Steps::new().then(
-                &format!("{action}_in_Dynamics_365"),
+                &format!("Close_as_{outcome}"),
                 dataverse(
                     "PerformUnboundAction",
                     &[
@@ -193,10 +198,10 @@ fn merge(row: &str) -> Steps {
             )
         };
         let cases = vec![
-            ("Won".to_owned(), json!("Won"), close_with("WinOpportunity", OpportunityStatus::Won)),
-            ("Lost".to_owned(), json!("Lost"), close_with("LoseOpportunity", OpportunityStatus::OutSold)),
-            ("Declined".to_owned(), json!("Declined"), close_with("LoseOpportunity", OpportunityStatus::Canceled)),
-            ("Expired".to_owned(), json!("Expired"), close_with("LoseOpportunity", OpportunityStatus::Canceled)),
+            ("Won".to_owned(), json!("Won"), close_with("WinOpportunity", OpportunityStatus::Won, "Won")),
+            ("Lost".to_owned(), json!("Lost"), close_with("LoseOpportunity", OpportunityStatus::OutSold, "Lost")),
+            ("Declined".to_owned(), json!("Declined"), close_with("LoseOpportunity", OpportunityStatus::Canceled, "Declined")),
+            ("Expired".to_owned(), json!("Expired"), close_with("LoseOpportunity", OpportunityStatus::Canceled, "Expired")),
         ];
         Action::If {
             expression: cond::is_true(&writes(f)),
@@ -233,27 +238,7 @@ fn merge(row: &str) -> Steps {
         );
     let mut steps = Steps::new()
         .then(BASE, base_compose(&path(row, &[opp::SYNC_STATE])))
-        .then(
-            "Opportunity_solutions",
-            dataverse(
-                "ListRecords",
-                &[
-                    ("entityName", json!(solution::ENTITY_SET)),
-                    (
-                        "$filter",
-                        json!(format!(
-                            "_{}_value eq {}",
-                            solution::OPPORTUNITY,
-                            crate::expr::interpolate(&path(row, &[opp::ID]))
-                        )),
-                    ),
-                ],
-            ),
-        )
-        .then(
-            "Opportunity_solution_keys",
-            select_solution_keys(&path(&body("Opportunity_solutions"), &["value"]), solution::SOLUTION_ID),
-        )
+        .append(opportunity_solutions(&path(row, &[opp::ID])))
         .then(CRM_VALUES, Action::Compose(crm_values(row, &body("Opportunity_solution_keys"), &outputs(BASE))))
         .then("Changed_in_Partner_Center", changed)
         .then(
@@ -288,9 +273,6 @@ fn merge(row: &str) -> Steps {
         )
         .then("Settled", Action::Compose(Value::Object(settled_values)));
     steps = steps.append(state_steps);
-    if let Some(f) = currency_field() {
-        steps = steps.then("Find_the_currency", find_currency(&values(f.key).0));
-    }
     steps = steps.then("Fixed_columns", Action::Compose(fixed)).then(
         "Update_the_opportunity",
         dataverse(
@@ -572,9 +554,6 @@ fn create() -> Steps {
                 otherwise: Steps::new(),
             },
         );
-    if let Some(f) = currency_field() {
-        steps = steps.then("Find_the_currency", find_currency(&values(f.key).0));
-    }
     steps
         .append(state_steps)
         .then(
@@ -625,6 +604,8 @@ pub fn helper() -> Flow {
             select_solution_keys(&pointer(&outputs(REFERRAL), "/details/requirements/solutions"), "id"),
         )
         .then(PC_VALUES, Action::Compose(referral_values(&outputs(REFERRAL), &body("Referral_solution_keys"))))
+        // Both paths may bind the currency Partner Center names.
+        .then("Find_the_currency", find_currency(&currency_code()))
         .then("Find_the_opportunity", find)
         .then(
             "Merge_or_create",

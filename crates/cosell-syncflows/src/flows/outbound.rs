@@ -419,27 +419,7 @@ pub fn helper() -> Flow {
                 otherwise: Steps::new(),
             },
         )
-        .then(
-            "Opportunity_solutions",
-            dataverse(
-                "ListRecords",
-                &[
-                    ("entityName", json!(solution::ENTITY_SET)),
-                    (
-                        "$filter",
-                        json!(format!(
-                            "_{}_value eq {}",
-                            solution::OPPORTUNITY,
-                            crate::expr::interpolate(&row(opp::ID))
-                        )),
-                    ),
-                ],
-            ),
-        )
-        .then(
-            "Opportunity_solution_keys",
-            select_solution_keys(&path(&body("Opportunity_solutions"), &["value"]), solution::SOLUTION_ID),
-        )
+        .append(opportunity_solutions(&row(opp::ID)))
         .then(
             "Solution_tags",
             Action::Select { from: whole(&path(&body("Opportunity_solutions"), &["value"])), select: tags },
