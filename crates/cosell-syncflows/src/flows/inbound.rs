@@ -471,7 +471,7 @@ fn create() -> Steps {
             ),
         ],
     );
-    let mut steps = Steps::new()
+    let steps = Steps::new()
         .then(
             "Skip_unless_co_sell_when_asked",
             Action::If {
