@@ -111,22 +111,57 @@ pub fn base_fields() -> impl Iterator<Item = &'static Field> {
     FIELDS.iter().filter(|f| f.in_base())
 }
 
-/// The `$expand` that loads every lookup the base reads (`transactioncurrencyid($select=isocurrencycode)`).
-pub fn expand_lookups() -> String {
-    let mut parts: Vec<String> = Vec::new();
-    for f in base_fields() {
-        if let (Some(via), ColumnName::Fixed { name }) = (f.crm.via, f.crm.column) {
-            if f.crm.table != opp::TABLE && f.transform != Transform::SolutionList {
-                parts.push(format!("{via}($select={name})"));
+/// The related tables a sync reads through an opportunity lookup: (table, entity set, id column).
+const RELATED: [(&str, &str, &str); 3] = [
+    ("transactioncurrency", "transactioncurrencies", "transactioncurrencyid"),
+    ("account", "accounts", "accountid"),
+    ("contact", "contacts", "contactid"),
+];
+
+/// The lookups whose rows the base reads (`transactioncurrencyid` for the currency), plus the
+/// customer's account and contact when `parties` (the rules and the create payload read them).
+pub fn lookups(parties: bool) -> Vec<(&'static str, &'static str, &'static str)> {
+    let mut out = Vec::new();
+    for f in FIELDS.iter().filter(|f| f.in_base() || parties) {
+        let Some(via) = f.crm.via else { continue };
+        if let Some((_, set, id)) = RELATED.iter().find(|(t, _, _)| *t == f.crm.table) {
+            if !out.iter().any(|(v, _, _)| *v == via) {
+                out.push((via, *set, *id));
             }
         }
     }
-    parts.dedup();
-    parts.join(",")
+    out
+}
+
+/// Reads the rows an opportunity's lookups point at (one ListRecords each: the Web API returns
+/// a lookup as `_<lookup>_value`) and composes `name`: the row with each lookup replaced by its
+/// row, as `$expand` would give it. A lookup that is empty finds no row (the zero GUID).
+pub fn load_lookups(row: &str, name: &str, parties: bool) -> Steps {
+    let mut steps = Steps::new();
+    let mut expanded = row.to_owned();
+    for (lookup, set, id) in lookups(parties) {
+        let step = format!("Load_{lookup}");
+        let value =
+            call("coalesce", &[&path(row, &[&format!("_{lookup}_value")]), "'00000000-0000-0000-0000-000000000000'"]);
+        steps = steps.then(
+            &step,
+            dataverse(
+                "ListRecords",
+                &[
+                    ("entityName", json!(set)),
+                    ("$filter", json!(format!("{id} eq {}", crate::expr::interpolate(&value)))),
+                    ("$top", json!(1)),
+                ],
+            ),
+        );
+        let found = call("first", &[&path(&crate::expr::body(&step), &["value"])]);
+        expanded = call("setProperty", &[&expanded, &lit(lookup), &found]);
+    }
+    steps.then(name, Action::Compose(Value::from(whole(&expanded))))
 }
 
 /// The Compose of the CRM side's canonical values, one property per base field. `row` is the
-/// opportunity read with [`expand_lookups`], `solution_keys` the Select of its solution keys,
+/// opportunity with its lookups loaded ([`load_lookups`]), `solution_keys` the Select of its solution keys,
 /// `base` the Compose of the stored base.
 pub fn crm_values(row: &str, solution_keys: &str, base: &str) -> Value {
     let mut out = Map::new();
@@ -316,7 +351,8 @@ mod tests {
     fn pointers_become_safe_navigation() {
         assert_eq!(pointer("r", "/details/dealValue"), "r?['details']?['dealValue']");
         assert_eq!(pointer("r", "/customerProfile/team/0/email"), "r?['customerProfile']?['team']?[0]?['email']");
-        assert_eq!(expand_lookups(), "transactioncurrencyid($select=isocurrencycode)");
+        assert_eq!(lookups(false), [("transactioncurrencyid", "transactioncurrencies", "transactioncurrencyid")]);
+        assert_eq!(lookups(true).len(), 3);
         assert_eq!(
             nest(&[
                 ("/a/b", json!(1)),

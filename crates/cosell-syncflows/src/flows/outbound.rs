@@ -35,7 +35,7 @@ fn base(key: &str) -> String {
 }
 
 fn row(column: &str) -> String {
-    path(&body(ROW), &[column])
+    path(&outputs(ROW), &[column])
 }
 
 fn ne(a: &str, b: &str) -> String {
@@ -55,7 +55,7 @@ pub fn rules() -> Vec<(RuleId, String)> {
     let contact = path(&row(opp::PARENT_CONTACT), &[]);
     let countries: Vec<Value> = cosell_core::iso::countries().map(|(c, _)| Value::from(c)).collect();
     let currencies: Vec<Value> = cosell_core::iso::currencies().map(Value::from).collect();
-    let country = FIELDS.iter().find(|f| f.transform == Transform::IsoCountry).map(|f| column_value(&body(ROW), f));
+    let country = FIELDS.iter().find(|f| f.transform == Transform::IsoCountry).map(|f| column_value(&outputs(ROW), f));
     let country =
         transform::from_crm(Transform::IsoCountry, &country.unwrap_or_else(|| "null".into())).unwrap_or_default();
     vec![
@@ -176,7 +176,7 @@ fn create_payload() -> Value {
                 None => continue,
             },
             t => {
-                let Some(c) = transform::from_crm(t, &column_value(&body(ROW), f)) else { continue };
+                let Some(c) = transform::from_crm(t, &column_value(&outputs(ROW), f)) else { continue };
                 match referral_value(t, &c) {
                     Some(v) => whole(&v),
                     None => continue,
@@ -381,7 +381,6 @@ fn update() -> Steps {
 
 pub fn helper() -> Flow {
     let id = path("triggerBody()", &["opportunityId"]);
-    let expand = [expand_lookups(), opp::PARENT_ACCOUNT.to_owned(), opp::PARENT_CONTACT.to_owned()].join(",");
     let tags = json!({
         "id": whole(&call("trim", &[&call("string", &[&path("item()", &[solution::SOLUTION_ID])])])),
         "name": whole(&path("item()", &[solution::NAME])),
@@ -397,12 +396,10 @@ pub fn helper() -> Flow {
     let rules_text = call("concat", &["'rules failed: '", &call("join", &[&body("Finding_titles"), "'; '"])]);
     let actions = Steps::new()
         .then(
-            ROW,
-            dataverse(
-                "GetItem",
-                &[("entityName", json!(opp::ENTITY_SET)), ("recordId", json!(whole(&id))), ("$expand", json!(expand))],
-            ),
+            "Opportunity_as_read",
+            dataverse("GetItem", &[("entityName", json!(opp::ENTITY_SET)), ("recordId", json!(whole(&id)))]),
         )
+        .append(load_lookups(&body("Opportunity_as_read"), ROW, true))
         .then(
             "Only_when_Sync_is_Yes",
             Action::If {
@@ -425,7 +422,10 @@ pub fn helper() -> Flow {
             Action::Select { from: whole(&path(&body("Opportunity_solutions"), &["value"])), select: tags },
         )
         .then(BASE, base_compose(&row(opp::SYNC_STATE)))
-        .then(CRM_VALUES, Action::Compose(crm_values(&body(ROW), &body("Opportunity_solution_keys"), &outputs(BASE))))
+        .then(
+            CRM_VALUES,
+            Action::Compose(crm_values(&outputs(ROW), &body("Opportunity_solution_keys"), &outputs(BASE))),
+        )
         .then("Rules", Action::Compose(Value::from(findings)))
         .then("Findings", Action::Query { from: whole(&outputs("Rules")), condition: whole("item()?['failing']") })
         .then(
