@@ -117,3 +117,66 @@ fn a_referral_created_in_partner_center_lands_in_dynamics_365() {
     assert_eq!(w.dataverse.writes().len(), writes.len(), "the second delivery writes nothing");
     assert_eq!(w.dataverse.rows("lead").len(), 1);
 }
+
+/// The seed's first scenario: an opportunity saved in Dynamics 365 with Sync = Yes becomes a
+/// referral; Referral Identifier, Referral Link and ✔ are written back.
+#[test]
+fn an_opportunity_with_sync_yes_becomes_a_referral() {
+    let mut w = world();
+    let snapshot = fixture("snapshots/cosell.json");
+    let o = &snapshot["opportunity"];
+    let currency = w
+        .dataverse
+        .insert("transactioncurrency", json!({"isocurrencycode": "USD", "currencyname": "US Dollar"}))
+        .unwrap();
+    let mut account = o["parentaccountid"].clone();
+    account.as_object_mut().unwrap().remove("accountid");
+    let account = w.dataverse.insert("account", account).unwrap();
+    let mut contact = o["parentcontactid"].clone();
+    contact.as_object_mut().unwrap().remove("contactid");
+    let contact = w.dataverse.insert("contact", contact).unwrap();
+    let mut row = o.as_object().unwrap().clone();
+    for k in
+        ["@odata.etag", "opportunityid", "transactioncurrencyid", "parentaccountid", "parentcontactid", "statuscode"]
+    {
+        row.remove(k);
+    }
+    row.retain(|_, v| !v.is_null());
+    row.insert("transactioncurrencyid@odata.bind".into(), json!(format!("transactioncurrencies({currency})")));
+    row.insert("parentaccountid@odata.bind".into(), json!(format!("accounts({account})")));
+    row.insert("parentcontactid@odata.bind".into(), json!(format!("contacts({contact})")));
+    let id = w.dataverse.insert("opportunity", Value::Object(row)).unwrap();
+    w.dataverse
+        .insert("cosell_partnercentersolution", json!({"cosell_solutionid": "SOL-34104-EBB", "cosell_name": "Contoso Supply Chain Accelerator", "cosell_opportunityid@odata.bind": format!("opportunities({id})")}))
+        .unwrap();
+    let save = w.dataverse.changes().into_iter().find(|c| c.table == "opportunity").unwrap();
+    let before = w.dataverse.writes().len();
+    let run = w.run(names::OUTBOUND, TriggerInput::Event(save.to_event()));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert!(w.referrals.violations().is_empty(), "{:?}", w.referrals.violations());
+    assert!(w.dataverse.violations().is_empty(), "{:?}", w.dataverse.violations());
+    let created = w.referrals.calls("CreateReferral");
+    assert_eq!(created.len(), 1);
+    let referral = w.referrals.referrals().pop().unwrap();
+    let back = w.dataverse.row("opportunity", &id).unwrap();
+    assert_eq!(back["cosell_referralidentifier"], referral["id"]);
+    assert!(back["cosell_referrallink"].as_str().unwrap().ends_with(referral["id"].as_str().unwrap()));
+    assert_eq!(back["name"], json!("✔ Contoso supply chain modernization"));
+    assert_eq!(w.dataverse.writes().len(), before + 1, "one write back");
+    // The create carries what the core's mapping sends for the same snapshot.
+    let core = cosell_core::mapping::to_referral(&cosell_core::snapshot::Snapshot::from_value(&snapshot).unwrap());
+    let core = serde_json::to_value(core).unwrap();
+    for pointer in [
+        "/name",
+        "/details/dealValue",
+        "/details/currency",
+        "/details/notes",
+        "/details/closingDateTime",
+        "/type",
+        "/customerProfile/name",
+        "/customerProfile/address/country",
+        "/inviteContext/assistanceRequestCode",
+    ] {
+        assert_eq!(referral.pointer(pointer), core.pointer(pointer), "{pointer}");
+    }
+}

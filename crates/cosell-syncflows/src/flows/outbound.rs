@@ -185,6 +185,33 @@ fn create_payload() -> Value {
         };
         pairs.push((f.referral, Value::from(value)));
     }
+    // What `mapping::to_referral` adds besides the field map: a new referral's status, its type
+    // (Shared when Microsoft's help is asked), consent, and the CustomerMarketplaceIntent attribute.
+    let help = crm(keys::HELP);
+    let shared = call("or", &[&call("not", &[&empty(&help)]), &call("equals", &[&crm(keys::VISIBILITY), "'true'"])]);
+    let has_contact = call("not", &[&empty(&call("coalesce", &[&row(opp::PARENT_CONTACT), "''"]))]);
+    let derived = [
+        ("/status", json!("New")),
+        ("/substatus", json!("Pending")),
+        ("/type", json!(whole(&call("if", &[&call("not", &[&empty(&help)]), "'Shared'", "'Independent'"])))),
+        ("/qualification", json!("SalesQualified")),
+        // Microsoft's own spelling (the referral schema's `consentToToShareInfoWithOthers`).
+        ("/consent/consentToToShareInfoWithOthers", json!(whole(&has_contact))),
+        ("/consent/consentToContact", json!(whole(&has_contact))),
+        ("/consent/consentToShareReferralWithMicrosoftSellers", json!(whole(&shared))),
+        (
+            "/details/requirements/additionalRequirements/attributes",
+            json!([{
+                "id": cosell_core::sync::lifecycle::DEFAULT_MARKETPLACE_INTENT,
+                "type": cosell_core::sync::lifecycle::CUSTOMER_MARKETPLACE_INTENT
+            }]),
+        ),
+    ];
+    for (pointer, value) in derived {
+        if !pairs.iter().any(|(p, _)| *p == pointer) {
+            pairs.push((pointer, value));
+        }
+    }
     nest(&pairs)
 }
 
