@@ -118,11 +118,9 @@ fn a_referral_created_in_partner_center_lands_in_dynamics_365() {
     assert_eq!(w.dataverse.rows("lead").len(), 1);
 }
 
-/// The seed's first scenario: an opportunity saved in Dynamics 365 with Sync = Yes becomes a
-/// referral; Referral Identifier, Referral Link and ✔ are written back.
-#[test]
-fn an_opportunity_with_sync_yes_becomes_a_referral() {
-    let mut w = world();
+/// A world with the seed's opportunity (its currency, account, contact and solution rows) saved.
+fn synced_opportunity_world() -> (World, String, Value) {
+    let w = world();
     let snapshot = fixture("snapshots/cosell.json");
     let o = &snapshot["opportunity"];
     let currency = w
@@ -149,9 +147,66 @@ fn an_opportunity_with_sync_yes_becomes_a_referral() {
     w.dataverse
         .insert("cosell_partnercentersolution", json!({"cosell_solutionid": "SOL-34104-EBB", "cosell_name": "Contoso Supply Chain Accelerator", "cosell_opportunityid@odata.bind": format!("opportunities({id})")}))
         .unwrap();
-    let save = w.dataverse.changes().into_iter().find(|c| c.table == "opportunity").unwrap();
+    (w, id, snapshot)
+}
+
+/// The last change of a table, as the row trigger sees it.
+fn last_change(w: &World, table: &str) -> TriggerInput {
+    TriggerInput::Event(w.dataverse.changes().into_iter().rev().find(|c| c.table == table).unwrap().to_event())
+}
+
+/// The seed's opportunity, synced once: its referral id.
+fn synced(w: &mut World) -> String {
+    let save = last_change(w, "opportunity");
+    let run = w.run(names::OUTBOUND, save);
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    w.referrals.referrals().pop().unwrap()["id"].as_str().unwrap().to_owned()
+}
+
+/// After the create, the sync's own write back comes back as a change: nothing differs from the
+/// base, so Partner Center is not called. A seller's edit of the deal value is then sent as one
+/// PATCH with the stored eTag, exactly what the core's outbound merge plans.
+#[test]
+fn echoes_are_skipped_and_an_edit_is_patched_with_the_stored_etag() {
+    let (mut w, id, snapshot) = synced_opportunity_world();
+    let referral_id = synced(&mut w);
+    let echo = last_change(&w, "opportunity");
+    let run = w.run(names::OUTBOUND, echo);
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert!(w.referrals.calls("PatchReferralById").is_empty(), "an echo calls nothing");
+    assert_eq!(w.referrals.calls("CreateReferral").len(), 1);
+
+    let stored = w.dataverse.row("opportunity", &id).unwrap();
+    let base = cosell_core::snapshot::SyncState::parse(stored["cosell_syncstate"].as_str().unwrap(), "$").unwrap();
+    assert_eq!(base.e_tag.as_deref(), w.referrals.referral(&referral_id).unwrap()["eTag"].as_str());
+    w.dataverse.update("opportunity", &id, json!({"estimatedvalue": 60000})).unwrap();
+    let run = w.run(names::OUTBOUND, last_change(&w, "opportunity"));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert!(w.referrals.violations().is_empty(), "{:?}", w.referrals.violations());
+    let patches = w.referrals.calls("PatchReferralById");
+    assert_eq!(patches.len(), 1, "{}", failures(&run));
+    let sent = Value::Object(patches[0].parameters.clone());
+    assert_eq!(sent["If-Match"].as_str(), base.e_tag.as_deref(), "If-Match is the stored eTag");
+    // Exactly the core's outbound plan for the same opportunity and base.
+    let mut doc = snapshot.clone();
+    doc["opportunity"]["estimatedvalue"] = json!(60000);
+    doc["opportunity"]["opportunityid"] = json!(id);
+    doc["opportunity"]["cosell_syncstate"] = stored["cosell_syncstate"].clone();
+    let s = cosell_core::snapshot::Snapshot::from_value(&doc).unwrap();
+    let plan = cosell_core::sync::outbound(&s, &base, None);
+    assert_eq!(sent["Referral"], serde_json::to_value(&plan.operations).unwrap());
+    assert_eq!(plan.if_match, base.e_tag);
+    assert_eq!(w.referrals.referral(&referral_id).unwrap()["details"]["dealValue"], json!(60000));
+}
+
+/// The seed's first scenario: an opportunity saved in Dynamics 365 with Sync = Yes becomes a
+/// referral; Referral Identifier, Referral Link and ✔ are written back.
+#[test]
+fn an_opportunity_with_sync_yes_becomes_a_referral() {
+    let (mut w, id, snapshot) = synced_opportunity_world();
+    let save = last_change(&w, "opportunity");
     let before = w.dataverse.writes().len();
-    let run = w.run(names::OUTBOUND, TriggerInput::Event(save.to_event()));
+    let run = w.run(names::OUTBOUND, save);
     assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
     assert!(w.referrals.violations().is_empty(), "{:?}", w.referrals.violations());
     assert!(w.dataverse.violations().is_empty(), "{:?}", w.dataverse.violations());
