@@ -235,3 +235,30 @@ fn an_opportunity_with_sync_yes_becomes_a_referral() {
         assert_eq!(referral.pointer(pointer), core.pointer(pointer), "{pointer}");
     }
 }
+
+/// A stale eTag: Microsoft changed the closing date while the seller changed the deal value.
+/// The PATCH answers 412; the inbound merge brings the closing date in (and the fresh eTag), then
+/// the deal value goes out: both edits survive.
+#[test]
+fn a_stale_etag_is_merged_and_both_edits_survive() {
+    let (mut w, id, _) = synced_opportunity_world();
+    let referral_id = synced(&mut w);
+    w.referrals.edit(&referral_id, &json!({"details": {"closingDateTime": "2025-12-31T00:00:00Z"}})).unwrap();
+    w.dataverse.update("opportunity", &id, json!({"estimatedvalue": 60000})).unwrap();
+    let run = w.run(names::OUTBOUND, last_change(&w, "opportunity"));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert!(w.referrals.violations().is_empty(), "{:?}", w.referrals.violations());
+    assert!(w.dataverse.violations().is_empty(), "{:?}", w.dataverse.violations());
+    let statuses: Vec<Option<u16>> = w.referrals.calls("PatchReferralById").iter().map(|c| c.status).collect();
+    assert_eq!(statuses, [Some(412), Some(200)]);
+    let referral = w.referrals.referral(&referral_id).unwrap();
+    assert_eq!(referral["details"]["dealValue"], json!(60000));
+    assert_eq!(referral["details"]["closingDateTime"], json!("2025-12-31T00:00:00Z"));
+    let row = w.dataverse.row("opportunity", &id).unwrap();
+    assert_eq!(row["estimatedclosedate"], json!("2025-12-31"));
+    assert_eq!(row["estimatedvalue"].as_f64(), Some(60000.0));
+    let base = cosell_core::snapshot::SyncState::parse(row["cosell_syncstate"].as_str().unwrap(), "$").unwrap();
+    assert_eq!(base.e_tag.as_deref(), referral["eTag"].as_str(), "the base holds the latest eTag");
+    assert_eq!(base.field("closingDate"), Some("2025-12-31"));
+    assert_eq!(base.field("dealValue"), Some("60000.00"));
+}
