@@ -1,6 +1,6 @@
 //! The generated flows run in cosell-flow's engine against the fake Partner Center and Dataverse.
 
-use cosell_flow::fake::{Dataverse, FakeService, PartnerCenterEvents, PartnerCenterReferrals};
+use cosell_flow::fake::{Dataverse, FakeService, Fault, PartnerCenterEvents, PartnerCenterReferrals};
 use cosell_flow::run::{Flow, Host, RunRecord, Status, TriggerInput};
 use cosell_syncflows::connections::Connection;
 use cosell_syncflows::flows::names;
@@ -261,4 +261,85 @@ fn a_stale_etag_is_merged_and_both_edits_survive() {
     assert_eq!(base.e_tag.as_deref(), referral["eTag"].as_str(), "the base holds the latest eTag");
     assert_eq!(base.field("closingDate"), Some("2025-12-31"));
     assert_eq!(base.field("dealValue"), Some("60000.00"));
+}
+
+/// A Microsoft seller's edit of the notes reaches Dynamics 365 as the core's inbound merge plans
+/// it (the description only); the same delivery again writes nothing.
+#[test]
+fn a_partner_center_edit_is_merged_and_redelivery_changes_nothing() {
+    let (mut w, id, _) = synced_opportunity_world();
+    let referral_id = synced(&mut w);
+    w.referrals.edit(&referral_id, &json!({"details": {"notes": "Microsoft: budget approved."}})).unwrap();
+    let before = w.dataverse.writes().len();
+    let event = w.referrals.webhook_event("referral-updated", &referral_id);
+    let run = w.run(names::RECEIVER, signed(event.clone()));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert!(w.dataverse.violations().is_empty(), "{:?}", w.dataverse.violations());
+    let writes = w.dataverse.writes();
+    assert_eq!(writes.len(), before + 1, "one update of the opportunity");
+    let update = &writes.last().unwrap().columns;
+    assert_eq!(update["description"], json!("Microsoft: budget approved."));
+    assert_eq!(update["name"], json!("✔ Contoso supply chain modernization"), "never renamed");
+    let row = w.dataverse.row("opportunity", &id).unwrap();
+    let base = cosell_core::snapshot::SyncState::parse(row["cosell_syncstate"].as_str().unwrap(), "$").unwrap();
+    assert_eq!(base.field("notes"), Some("Microsoft: budget approved."));
+    assert!(row["cosell_audit"].as_str().unwrap().contains("changed in Partner Center: notes"));
+    let run = w.run(names::RECEIVER, signed(event));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert_eq!(w.dataverse.writes().len(), before + 1, "the same delivery again writes nothing");
+}
+
+/// A rule failure: help from Microsoft without a solution. The findings go to the audit trail
+/// with ✖, and Partner Center is not called.
+#[test]
+fn a_rule_failure_is_audited_and_partner_center_is_not_called() {
+    let (mut w, id, _) = synced_opportunity_world();
+    for row in w.dataverse.rows("cosell_partnercentersolution") {
+        w.dataverse
+            .delete("cosell_partnercentersolution", row["cosell_partnercentersolutionid"].as_str().unwrap())
+            .unwrap();
+    }
+    w.dataverse.update("opportunity", &id, json!({"description": "touched"})).unwrap();
+    let run = w.run(names::OUTBOUND, last_change(&w, "opportunity"));
+    assert_eq!(run.status, Status::Failed, "the admin sees a failed run");
+    assert!(w.referrals.log().is_empty(), "Partner Center is not called");
+    let row = w.dataverse.row("opportunity", &id).unwrap();
+    assert!(
+        row["cosell_audit"]
+            .as_str()
+            .unwrap()
+            .contains("✖ Dynamics 365 → Partner Center failed: rules failed: sharing-needs-solution"),
+        "{}",
+        row["cosell_audit"]
+    );
+    assert_eq!(row["name"], json!("✖ Contoso supply chain modernization"));
+}
+
+/// Throttling: a 429 on the create is retried by the platform; the referral is created once.
+#[test]
+fn a_throttled_create_is_retried() {
+    let (mut w, _, _) = synced_opportunity_world();
+    w.referrals.fail_operation("CreateReferral", Fault::Status(429), 2);
+    let _ = synced(&mut w);
+    let statuses: Vec<Option<u16>> = w.referrals.calls("CreateReferral").iter().map(|c| c.status).collect();
+    assert_eq!(statuses, [Some(429), Some(429), Some(200)]);
+    assert_eq!(w.referrals.referrals().len(), 1);
+}
+
+/// Partner Center fails for good (500 on every retry): the audit says so with ✖, the base and
+/// eTag are untouched (the next change sends the edit again), the run fails.
+#[test]
+fn a_persistent_server_error_loses_nothing() {
+    let (mut w, id, _) = synced_opportunity_world();
+    let _ = synced(&mut w);
+    let before = w.dataverse.row("opportunity", &id).unwrap()["cosell_syncstate"].clone();
+    w.referrals.fail_operation("PatchReferralById", Fault::Status(500), 10);
+    w.dataverse.update("opportunity", &id, json!({"estimatedvalue": 70000})).unwrap();
+    let run = w.run(names::OUTBOUND, last_change(&w, "opportunity"));
+    assert_eq!(run.status, Status::Failed);
+    assert_eq!(w.referrals.calls("PatchReferralById").len(), 5, "the first try and 4 retries");
+    let row = w.dataverse.row("opportunity", &id).unwrap();
+    assert_eq!(row["cosell_syncstate"], before, "the base is untouched");
+    assert_eq!(row["estimatedvalue"].as_f64(), Some(70000.0), "the seller's value is kept");
+    assert!(row["cosell_audit"].as_str().unwrap().contains("✖ Dynamics 365 → Partner Center failed"));
 }

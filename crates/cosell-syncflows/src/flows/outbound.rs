@@ -232,7 +232,8 @@ fn fail(step: &str, message: &str, code: &str) -> Steps {
                 ],
             ),
         )
-        .then(&format!("Answer_{step}"), respond(200, json!({"synced": false, "reason": code})))
+        // A failure status, so the calling flow's run fails too and the admin sees it.
+        .then(&format!("Answer_{step}"), respond(500, json!({"synced": false, "reason": code})))
         .then(
             &format!("Stop_{step}"),
             Action::Terminate {
