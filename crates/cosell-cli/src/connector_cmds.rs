@@ -160,3 +160,57 @@ fn print_rules(format: LintFormat) -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn args(dir: Option<&Path>) -> LintArgs {
+        LintArgs { dir: dir.map(Path::to_path_buf), format: LintFormat::Text, schemas: None, info: false, rules: false }
+    }
+
+    fn project(path: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(path)
+    }
+
+    #[test]
+    fn exit_codes_follow_the_contract() {
+        // The project's connector: no error.
+        assert_eq!(lint(&args(Some(&project("connector/partner-center-referrals")))), ExitCode::SUCCESS);
+        // A folder that is not there: bad input.
+        assert_eq!(lint(&args(Some(Path::new("/nonexistent/connector")))), ExitCode::from(2));
+        // No folder and no --rules: bad usage (clap normally refuses this first).
+        assert_eq!(lint(&args(None)), ExitCode::from(2));
+        // A schema folder that is not there: bad input, never a silent skip.
+        let mut bad_schemas = args(Some(&project("connector/partner-center-referrals")));
+        bad_schemas.schemas = Some(PathBuf::from("/nonexistent/schemas"));
+        assert_eq!(lint(&bad_schemas), ExitCode::from(2));
+    }
+
+    #[test]
+    fn a_connector_with_an_error_exits_1_in_both_formats() {
+        let dir = std::env::temp_dir().join(format!("cosell-lint-cli-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let swagger =
+            r#"{"swagger": "3.0", "info": {"title": "T", "version": "1"}, "host": "h.example.com", "paths": {}}"#;
+        std::fs::write(dir.join("apiDefinition.swagger.json"), swagger).unwrap();
+        for format in [LintFormat::Text, LintFormat::Json] {
+            let mut a = args(Some(&dir));
+            a.format = format;
+            a.info = true;
+            assert_eq!(lint(&a), ExitCode::from(1));
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn rules_lists_the_catalogue_in_both_formats() {
+        for format in [LintFormat::Text, LintFormat::Json] {
+            let mut a = args(None);
+            a.rules = true;
+            a.format = format;
+            assert_eq!(lint(&a), ExitCode::SUCCESS);
+        }
+    }
+}

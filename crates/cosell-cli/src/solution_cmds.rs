@@ -4,11 +4,15 @@
 use clap::Subcommand;
 use cosell_solution::check::{self, Options};
 use cosell_solution::connectors::{ConnectorFiles, CONNECTORS};
+use cosell_solution::contents;
 use cosell_solution::package::{self, ExternalFile, Inputs, Package};
 use cosell_solution::web_resources::WEB_RESOURCES;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+/// The document holding the generated contents list.
+const DOC: &str = "docs/solution.md";
 
 #[derive(Subcommand)]
 pub enum SolutionCommand {
@@ -24,7 +28,8 @@ pub enum SolutionCommand {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Write the golden solution/ folder (`--check`: write nothing, exit 1 naming every stale file).
+    /// Write the golden solution/ folder and the contents list of docs/solution.md (`--check`:
+    /// write nothing, exit 1 naming every stale file).
     Generate {
         #[arg(long)]
         check: bool,
@@ -111,10 +116,19 @@ fn pack(root: &Path, web: Option<&Path>, out: Option<&Path>) -> Result<ExitCode,
     Ok(ExitCode::SUCCESS)
 }
 
+/// The golden `solution/` folder, and the contents list in docs/solution.md (when that file exists).
 fn generate(root: &Path, check_only: bool) -> Result<ExitCode, String> {
-    let package = build(root, None)?;
+    let inputs = inputs(root, None)?;
+    let package = package::build(&inputs).map_err(|e| e.to_string())?;
     let dir = root.join("solution");
-    let golden = package.golden();
+    let mut golden: Vec<(String, Vec<u8>)> = package.golden();
+    let doc_path = root.join(DOC);
+    if let Ok(doc) = std::fs::read_to_string(&doc_path) {
+        let list = contents::markdown(&inputs).map_err(|e| e.to_string())?;
+        let spliced = contents::splice(&doc, &list)
+            .ok_or_else(|| format!("{}: the contents markers are missing ({})", doc_path.display(), contents::BEGIN))?;
+        golden.push((format!("../{DOC}"), spliced.into_bytes()));
+    }
     let mut stale: Vec<String> = golden
         .iter()
         .filter(|(path, bytes)| std::fs::read(dir.join(path)).ok().as_deref() != Some(bytes.as_slice()))
@@ -123,10 +137,11 @@ fn generate(root: &Path, check_only: bool) -> Result<ExitCode, String> {
     let existing = check::load(&dir).map(|f| f.entries).unwrap_or_default();
     let extra: Vec<String> =
         existing.iter().map(|(p, _)| p.clone()).filter(|p| !golden.iter().any(|(g, _)| g == p)).collect();
+    let show = |path: &str| path.strip_prefix("../").map_or_else(|| format!("solution/{path}"), str::to_owned);
     if check_only {
         stale.extend(extra);
         for path in &stale {
-            eprintln!("stale: solution/{path} (run `cosell solution generate`)");
+            eprintln!("stale: {} (run `cosell solution generate`)", show(path));
         }
         return Ok(if stale.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) });
     }
@@ -140,7 +155,7 @@ fn generate(root: &Path, check_only: bool) -> Result<ExitCode, String> {
                 .map_err(|e| format!("{}: cannot create the folder: {e}", parent.display()))?;
         }
         std::fs::write(&file, bytes).map_err(|e| format!("{}: cannot write the file: {e}", file.display()))?;
-        println!("solution/{path}");
+        println!("{}", show(path));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -370,3 +370,81 @@ fn unexpanded_lookups_are_refused_by_to_referral_and_flagged_by_validate() {
     let findings = cosell(&["validate"], Some(doc)).json();
     assert!(findings.as_array().unwrap().iter().any(|f| f["rule"] == "lookup-not-loaded"), "{findings}");
 }
+
+#[test]
+fn sync_outbound_sends_only_what_changed_since_the_base_with_the_stored_etag() {
+    let plan = cosell(&["sync", "outbound", &fixture("sync/snapshot-with-base.json")], None).ok().json();
+    assert_eq!(plan["ifMatch"], "\"00006d10-0000-0000-0000-5c70aa630000\"");
+    assert_eq!(
+        plan["operations"],
+        serde_json::json!([{ "op": "replace", "path": "/details/dealValue", "value": 75000 }])
+    );
+    let with_current = cosell(
+        &[
+            "sync",
+            "outbound",
+            &fixture("sync/snapshot-with-base.json"),
+            "--current",
+            &fixture("sync/referral-edited-by-microsoft.json"),
+        ],
+        None,
+    )
+    .ok()
+    .json();
+    assert_eq!(with_current["ifMatch"], plan["ifMatch"], "the base's eTag, not the current one");
+}
+
+#[test]
+fn sync_retry_merges_microsoft_s_edit_first_then_patches_with_the_fresh_etag() {
+    let retry = cosell(
+        &[
+            "sync",
+            "retry",
+            &fixture("sync/snapshot-with-base.json"),
+            &fixture("sync/referral-edited-by-microsoft.json"),
+        ],
+        None,
+    )
+    .ok()
+    .json();
+    assert_eq!(retry["inbound"]["changed"], serde_json::json!(["notes"]));
+    assert_eq!(retry["inbound"]["steps"][0]["body"]["description"], "Microsoft: customer wants a pilot first.");
+    assert_eq!(retry["outbound"]["ifMatch"], "\"00006d10-0000-0000-0000-5c70aa63ffff\"");
+    assert_eq!(retry["outbound"]["operations"][0]["path"], "/details/dealValue");
+    let inbound = cosell(
+        &[
+            "sync",
+            "inbound",
+            &fixture("sync/referral-edited-by-microsoft.json"),
+            &fixture("sync/snapshot-with-base.json"),
+        ],
+        None,
+    )
+    .ok()
+    .json();
+    assert_eq!(inbound["steps"], retry["inbound"]["steps"]);
+}
+
+#[test]
+fn sync_without_a_base_is_bad_input() {
+    cosell(&["sync", "outbound", &fixture("snapshots/synced-update.json")], None).bad_input(&[
+        "synced-update.json",
+        "$.opportunity.cosell_syncstate",
+        "no base",
+    ]);
+    cosell(&["sync", "retry", &fixture("sync/snapshot-with-base.json"), "-"], Some("{}"))
+        .bad_input(&["not a referral"]);
+}
+
+#[test]
+fn to_referral_plan_gives_the_two_linked_co_sell_creates() {
+    let plan = cosell(&["map", "to-referral", "--plan", &fixture("snapshots/cosell.json")], None).ok().json();
+    assert_eq!(plan["referral"]["type"], "Shared");
+    assert_eq!(plan["referral"]["target"][0]["type"], "SolutionProfile");
+    assert_eq!(
+        plan["forMicrosoft"]["target"],
+        serde_json::json!([{ "id": "msft", "type": "BusinessProfileLocation" }])
+    );
+    let private = cosell(&["map", "to-referral", "--plan", &fixture("snapshots/private.json")], None).ok().json();
+    assert!(private.get("forMicrosoft").is_none(), "{private}");
+}

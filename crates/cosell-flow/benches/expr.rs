@@ -1,14 +1,15 @@
 //! Expressions evaluated per second on a mix like a generated co-sell flow's: templates,
 //! safe navigation into action outputs, comparisons, dates, formatting and time zones.
 //! Each iteration parses and evaluates every expression of the mix (as the runner does, from
-//! the definition's strings); criterion's `thrpt` line is expressions per second.
+//! the definition's strings), then evaluates them parsed once ([`CompiledTemplate`]);
+//! criterion's `thrpt` lines are expressions per second.
 //!
 //! Run: `cargo bench -p cosell-flow --bench expr`.
 
 use std::cell::Cell;
 use std::hint::black_box;
 
-use cosell_flow::expr::{evaluate_template, Scope};
+use cosell_flow::expr::{evaluate_template, CompiledTemplate, Scope};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use serde_json::{json, Value};
 
@@ -93,6 +94,14 @@ fn mix(c: &mut Criterion) {
         b.iter(|| {
             for text in MIX {
                 let _ = black_box(evaluate_template(black_box(text), &scope));
+            }
+        })
+    });
+    let compiled: Vec<CompiledTemplate> = MIX.iter().filter_map(|text| CompiledTemplate::new(text).ok()).collect();
+    group.bench_function("flow mix (evaluate, parsed once)", |b| {
+        b.iter(|| {
+            for template in &compiled {
+                let _ = black_box(template.evaluate(&scope));
             }
         })
     });

@@ -176,3 +176,20 @@ fn nested_containers_are_read() {
     assert!(matches!(f.actions.get("If").unwrap().kind, Kind::If { .. }));
     assert_eq!(Flow::id_from_file_name("Sync-not-a-guid.json"), None);
 }
+
+#[test]
+fn a_solutions_workflows_are_read_by_file() {
+    let flow = r#"{"properties": {"definition": {"triggers": {"manual": {"type": "Request", "kind": "Button"}}, "actions": {}}}}"#;
+    let files = [
+        ("Workflows/CoSellSync-8E1A2B3C-0000-4000-8000-00000000000A.json", flow),
+        ("solution/Workflows/Backfill.json", flow),
+        ("Workflows/CoSellSync-8E1A2B3C-0000-4000-8000-00000000000A.json.data.xml", "<Workflow/>"),
+        ("customizations.xml", "<ImportExportXml/>"),
+        ("WebResources/cosell_/opportunity.js", "x"),
+    ];
+    let flows = Flow::from_solution_files(files).unwrap();
+    let names: Vec<_> = flows.iter().map(|f| (f.name.as_str(), f.id.as_deref())).collect();
+    assert_eq!(names, [("CoSellSync", Some("8e1a2b3c-0000-4000-8000-00000000000a")), ("Backfill", None)]);
+    let broken = Flow::from_solution_files([("Workflows/Bad.json", "{")]).unwrap_err();
+    assert_eq!(broken.path, "Workflows/Bad.json: $");
+}

@@ -1,7 +1,9 @@
 //! The evaluator through its public API: templates, literals, member access, type rules,
 //! workflow functions through the scope, and errors with positions.
 
-use cosell_flow::expr::{check_template, evaluate_expression, evaluate_json, evaluate_template, ExprError, Scope};
+use cosell_flow::expr::{
+    check_template, evaluate_expression, evaluate_json, evaluate_template, CompiledTemplate, ExprError, Scope,
+};
 use serde_json::{json, Value};
 use std::cell::Cell;
 
@@ -257,4 +259,15 @@ fn guids_are_version_4_and_come_from_the_scope() {
     assert_eq!(again.as_str(), Some(a.as_str()), "the same scope state gives the same GUID");
     assert_eq!(eval("length(guid('N'))"), json!(32));
     assert_eq!(eval("startsWith(guid('B'), '{')"), json!(true));
+}
+
+#[test]
+fn compiled_templates_evaluate_like_templates() {
+    let scope = TestScope::new();
+    for text in ["@add(1, 2)", "x @{triggerBody()?['name']} y", "plain", "@@x", "@{variables('nope')}"] {
+        let compiled = CompiledTemplate::new(text).unwrap();
+        assert_eq!(compiled.text(), text);
+        assert_eq!(compiled.evaluate(&scope), evaluate_template(text, &scope), "{text}");
+    }
+    assert_eq!(CompiledTemplate::new("@add(1)").unwrap_err().position, 1);
 }

@@ -36,6 +36,20 @@ enum Outcome {
 
 use Outcome::{Error as E, Value as V};
 
+/// The reference's `items` XML for `xpath()` (its examples read it from a parameter).
+macro_rules! items {
+    () => {
+        "<?xml version=\"1.0\"?><produce><item><name expired=\"true\" price=\"12\">Gala</name><type>apple</type><count>20</count></item><item><name expired=\"false\" price=\"40\">Honeycrisp</name><type>apple</type><count>10</count></item></produce>"
+    };
+}
+
+/// The reference's namespaced XML for `xpath()` (its examples read it from an HTTP body).
+macro_rules! file {
+    () => {
+        "<?xml version=\"1.0\"?><file xmlns=\"https://contoso.com\"><location>Paris</location></file>"
+    };
+}
+
 const CASES: &[(&str, Outcome)] = &[
     // string
     ("concat('a')", V(r#""a""#)),
@@ -310,6 +324,36 @@ const CASES: &[(&str, Outcome)] = &[
     ("utcNow('o')", V(r#""2026-03-15T13:27:36.0000000Z""#)),
     ("utcNow('q')", E("'q' is not a standard date format")),
     ("utcNow(1)", E("argument 1 must be a string")),
+    // xpath, on the reference's examples (their results as the runtime gives them: node-sets are
+    // arrays, elements in them XML content)
+    (concat!("xpath(xml('", items!(), "'), '/produce/item/name/text()')"), V(r#"["Gala", "Honeycrisp"]"#)),
+    (concat!("length(xpath(xml('", items!(), "'), '/produce/item/name[1]'))"), V("2")),
+    (concat!("string(first(xpath(xml('", items!(), "'), '/produce/item/name[1]')))"), V(r#""<name expired=\"true\" price=\"12\">Gala</name>""#)),
+    (concat!("string(last(xpath(xml('", items!(), "'), '/produce/item/name[last()]')))"), V(r#""<name expired=\"false\" price=\"40\">Honeycrisp</name>""#)),
+    (concat!("length(xpath(xml('", items!(), "'), '//name[@expired]'))"), V("2")),
+    (concat!("xpath(xml('", items!(), "'), '//name[@expired = ''true'']/text()')"), V(r#"["Gala"]"#)),
+    (concat!("xpath(xml('", items!(), "'), '//name[@price>35]/text()')"), V(r#"["Honeycrisp"]"#)),
+    (concat!("xpath(xml('", items!(), "'), 'sum(/produce/item/count)')"), V("30")),
+    (concat!("xpath(xml('", items!(), "'), 'count(//item) + 0.5')"), V("2.5")),
+    (concat!("xpath(xml('", items!(), "'), '//item[count > 15]/name/text() | //item[type = ''pear'']')"), V(r#"["Gala"]"#)),
+    (concat!("xpath('", items!(), "', '(//name)[last()]/@price')"), V(r#"["40"]"#)),
+    (concat!("xpath(xml('", items!(), "'), 'string(//item[2]/name)')"), V(r#""Honeycrisp""#)),
+    (concat!("xpath(xml('", items!(), "'), '//name/..')"), V(r#"[{"$content-type": "application/xml;charset=utf-8", "$content": "PGl0ZW0+PG5hbWUgZXhwaXJlZD0idHJ1ZSIgcHJpY2U9IjEyIj5HYWxhPC9uYW1lPjx0eXBlPmFwcGxlPC90eXBlPjxjb3VudD4yMDwvY291bnQ+PC9pdGVtPg=="}, {"$content-type": "application/xml;charset=utf-8", "$content": "PGl0ZW0+PG5hbWUgZXhwaXJlZD0iZmFsc2UiIHByaWNlPSI0MCI+SG9uZXljcmlzcDwvbmFtZT48dHlwZT5hcHBsZTwvdHlwZT48Y291bnQ+MTA8L2NvdW50PjwvaXRlbT4="}]"#)),
+    (concat!("xpath(xml('", items!(), "'), 'boolean(//nothing[1])')"), V("false")),
+    (concat!("xpath(xml('", items!(), "'), 'concat(name(/*), \"-\", string-length(normalize-space(\" a  b \")))')"), V(r#""produce-3""#)),
+    (concat!("xpath(xml('", items!(), "'), 'not(starts-with(//type, \"app\")) or contains(//type, \"pl\")')"), V("true")),
+    (concat!("xpath(xml('", items!(), "'), 'descendant::count[position() = 2]/text()')"), V(r#"["10"]"#)),
+    (concat!("string(first(xpath(xml('", file!(), "'), '/*[name()=\"file\"]/*[name()=\"location\"]')))"), V(r#""<location xmlns=\"https://contoso.com\">Paris</location>""#)),
+    (concat!("length(xpath(xml('", file!(), "'), '/*[local-name()=\"file\" and namespace-uri()=\"https://contoso.com\"]/*[local-name()=\"location\"]'))"), V("1")),
+    (concat!("xpath(xml('", file!(), "'), 'string(/*[name()=\"file\"]/*[name()=\"location\"])')"), V(r#""Paris""#)),
+    (concat!("xpath(xml('", file!(), "'), '/file/location')"), V("[]")),
+    (concat!("xpath(xml('", items!(), "'), '//name[')"), E("the XPath")),
+    (concat!("xpath(xml('", items!(), "'), 'following-sibling::x')"), E("axis 'following-sibling' is not supported")),
+    (concat!("xpath(xml('", items!(), "'), 'translate(\"a\", \"a\", \"b\")')"), E("'translate()' is not supported")),
+    (concat!("xpath(xml('", items!(), "'), '')"), E("the XPath is empty")),
+    (concat!("xpath(xml('", items!(), "'), '/produce )')"), E("unexpected text")),
+    ("xpath('not xml', '/a')", E("not well-formed")),
+    ("xpath(1, '/a')", E("argument 1 must be XML")),
     // names are case-insensitive
     ("TOLOWER('A')", V(r#""a""#)),
     ("Add(1, 2)", V("3")),

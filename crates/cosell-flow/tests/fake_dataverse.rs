@@ -358,3 +358,35 @@ fn columns_can_be_added_and_state_saved() {
     assert!(other.load_state(&json!({"opportunity": [{"name": "no id"}]})).is_err());
     assert!(other.load_state(&json!({"nosuch": []})).is_err());
 }
+
+#[test]
+fn qualifying_a_lead_creates_the_opportunity_and_closes_the_lead() {
+    let dv = Dataverse::new();
+    let account = dv.insert("account", json!({"name": "Contoso"})).unwrap();
+    let lead = dv
+        .insert(
+            "lead",
+            json!({"subject": "Contoso upgrade", "estimatedamount": 1000, "cosell_referralidentifier": "ref-1",
+                   "parentaccountid@odata.bind": format!("accounts({account})")}),
+        )
+        .unwrap();
+    let opportunity = dv.qualify_lead(&lead).unwrap();
+    let opp = dv.row("opportunity", &opportunity).unwrap();
+    assert_eq!(opp["name"], "Contoso upgrade");
+    assert_eq!(opp["estimatedvalue"], 1000);
+    assert_eq!(opp[opportunity::REFERRAL_ID], "ref-1");
+    assert_eq!(opp["_parentaccountid_value"], json!(account));
+    assert_eq!(opp["_originatingleadid_value"], json!(lead));
+    let closed = dv.row("lead", &lead).unwrap();
+    assert_eq!((closed["statecode"].as_i64(), closed["statuscode"].as_i64()), (Some(1), Some(3)));
+    assert_eq!(closed["_qualifyingopportunityid_value"], json!(opportunity));
+    let changes: Vec<_> = dv.changes().into_iter().map(|c| (c.message, c.table)).collect();
+    assert_eq!(changes.last().unwrap(), &(Message::Update, "lead".to_owned()));
+    assert!(dv.qualify_lead(&lead).is_err(), "a qualified lead is closed");
+
+    let other = dv.insert("lead", json!({"subject": "No"})).unwrap();
+    dv.disqualify_lead(&other, 6).unwrap();
+    assert_eq!(dv.row("lead", &other).unwrap()["statecode"], 2);
+    assert!(dv.disqualify_lead(&other, 3).is_err());
+    assert!(dv.qualify_lead("0b9f6c7e-3d4b-4a5c-8d6e-7f8091a2b3c4").is_err());
+}

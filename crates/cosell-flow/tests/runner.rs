@@ -480,6 +480,8 @@ fn child_flows_run_with_the_parent_body_and_answer_with_their_response() {
     let child_run = call.child.as_ref().unwrap();
     assert_eq!(child_run.trigger.outputs, Some(json!({"headers": {}, "body": {"id": "r1"}})));
     assert_eq!(child_run.actions_executed(), 1);
+    assert_eq!((r.actions_executed(), r.actions_executed_with_children()), (2, 3));
+    assert_eq!((r.platform_requests(), r.platform_requests_with_children()), (3, 5));
     assert_eq!(r.last("Missing").unwrap().code.as_deref(), Some("WorkflowNotFound"));
 }
 

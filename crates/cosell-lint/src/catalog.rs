@@ -189,6 +189,8 @@ rules! {
     RestrictedCharactersInSummary: Warning, Certification, "A summary contains characters other than letters, digits, spaces and simple punctuation.";
     DescriptionNotSentence: Warning, Certification, "A description does not end in sentence punctuation.";
     SummaryNotTitleCase: Warning, Certification, "An 'x-ms-summary' is not in Title Case.";
+    // Files
+    JsonNotStrict: Warning, Ours, "A file parses only leniently (trailing commas, raw control characters in strings, not UTF-8): Microsoft's validator accepts it, paconn and other strict JSON tools do not.";
     // apiProperties.json
     InvalidIconBrandColor: Warning, Certification, "'iconBrandColor' is not #RRGGBB, or is #007ee5 or #ffffff.";
     ClientSecretNotAllowed: Warning, Ours, "apiProperties.json holds a client secret that is not a placeholder.";

@@ -268,3 +268,32 @@ fn a_consumes_list_is_judged_as_a_whole_and_produces_not_at_all() {
     let report = lint("mime-none", json!({"consumes": ["application/xml", "text/xml"]}), json!({}));
     assert_eq!(severities(&report, Rule::MimeTypeNotValid), [Severity::Warning]);
 }
+
+#[test]
+fn json_microsofts_reader_accepts_is_linted_with_a_warning() {
+    let clean = std::fs::read_to_string(support::fixture("clean").join("apiDefinition.swagger.json")).unwrap();
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("lint-cases/class-not-strict");
+    std::fs::create_dir_all(&dir).unwrap();
+    // A trailing comma, a raw tab inside a string and a Latin-1 byte: each tolerated, reported once.
+    let text = clean.replacen("\"swagger\": \"2.0\",", "\"swagger\": \"2.0\",\n    \"x-note\": [1, 2,],", 1).replacen(
+        "Contoso Tasks lets",
+        "Contoso\tTasks lets",
+        1,
+    );
+    let mut bytes = text.into_bytes();
+    let at = bytes.windows(6).position(|w| w == b"x-note").unwrap();
+    bytes.splice(at + 2..at + 3, [0xE9]); // "x-\u{e9}ote" in Latin-1
+    std::fs::write(dir.join("apiDefinition.swagger.json"), &bytes).unwrap();
+    let report = lint_dir_with(&dir, &ALL).unwrap();
+    let hits = report.of_rule("JsonNotStrict");
+    assert_eq!(hits.len(), 1, "{}", report.to_text());
+    assert_eq!(hits[0].severity, Severity::Warning);
+    for part in ["1 trailing comma(s), the first at line 3", "1 raw control character", "Latin-1"] {
+        assert!(hits[0].message.contains(part), "{part}: {}", hits[0].message);
+    }
+    assert!(!report.has_errors(), "{}", report.to_text());
+    // A missing comma is not something any reader accepts: bad input, with the position.
+    std::fs::write(dir.join("apiDefinition.swagger.json"), "{\"swagger\": \"2.0\"\n \"info\": {}}").unwrap();
+    let err = lint_dir_with(&dir, &ALL).unwrap_err();
+    assert!(err.to_string().contains("at line 2 column 2"), "{err}");
+}

@@ -392,7 +392,8 @@ fn every_catalogued_rule_has_a_failing_case_or_is_schema_only() {
     let untested: Vec<&str> = cosell_lint::Rule::ALL
         .iter()
         .map(|r| r.id())
-        .filter(|id| !tested.contains(id) && *id != "SchemaViolation")
+        // Rules about the files rather than their content have their cases in vendored.rs and classes.rs.
+        .filter(|id| !tested.contains(id) && !["SchemaViolation", "JsonNotStrict"].contains(id))
         .collect();
     assert!(untested.is_empty(), "rules without a failing case: {untested:?}");
 }

@@ -53,6 +53,15 @@ pub struct ConnectorInfo {
     pub connection_parameters: String,
 }
 
+impl ConnectorFiles {
+    /// The files of `connector` among `all`; an error names the missing folder.
+    pub fn of<'a>(all: &'a [ConnectorFiles], connector: &Connector) -> Result<&'a ConnectorFiles, crate::Error> {
+        all.iter().find(|f| f.folder == connector.folder).ok_or_else(|| {
+            crate::Error::new(format!("connector/{}", connector.folder), "the connector's files are missing")
+        })
+    }
+}
+
 impl ConnectorInfo {
     /// Reads the swagger's `info` and apiProperties' `properties`; errors name the file and JSON path.
     pub fn read(files: &ConnectorFiles) -> Result<ConnectorInfo, crate::Error> {

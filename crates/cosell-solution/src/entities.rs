@@ -8,10 +8,12 @@ use crate::{form, views, LANGUAGE};
 pub fn entity(table: &Table, version: &str) -> El {
     let (display, plural) = match &table.new {
         Some(new) => (new.display, new.plural),
-        None => (display_of_standard(table.name), display_of_standard(table.name)),
+        None => standard_names(table.name),
     };
     let columns: Vec<&Column> = tables::columns_of(table.name).collect();
-    let mut info = el("entity").attr("Name", table.name);
+    // Exports name a table by its schema name: `Opportunity` for the standard one.
+    let schema_name = if table.new.is_some() { table.name } else { display };
+    let mut info = el("entity").attr("Name", schema_name);
     if table.new.is_none() {
         // Only extended: the standard table's own metadata is not part of the solution.
         info = info.attr("unmodified", "1");
@@ -33,7 +35,7 @@ pub fn entity(table: &Table, version: &str) -> El {
         info = info.child(el("EntityKeys").children(keys));
     }
     let mut entity = el("Entity")
-        .child(el("Name").attr("LocalizedName", display).attr("OriginalName", display).text(table.name))
+        .child(el("Name").attr("LocalizedName", display).attr("OriginalName", display).text(schema_name))
         .child(el("EntityInfo").child(info));
     if table.name == cosell_core::dataverse::opportunity::TABLE {
         entity = entity.child(el("FormXml").child(el("forms").attr("type", "main").child(form::system_form(version))));
@@ -46,12 +48,12 @@ pub fn entity(table: &Table, version: &str) -> El {
     entity
 }
 
-/// Display names of the standard tables the solution extends.
-fn display_of_standard(name: &str) -> &'static str {
+/// Display (also schema) and plural names of the standard tables the solution extends.
+fn standard_names(name: &str) -> (&'static str, &'static str) {
     match name {
-        "opportunity" => "Opportunity",
-        "lead" => "Lead",
-        _ => "Table",
+        "opportunity" => ("Opportunity", "Opportunities"),
+        "lead" => ("Lead", "Leads"),
+        _ => ("Table", "Tables"),
     }
 }
 

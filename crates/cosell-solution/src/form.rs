@@ -210,21 +210,12 @@ fn subgrid_cell() -> El {
         ("EnableChartPicker", "false".to_owned()),
         ("RecordsPerPage", "5".to_owned()),
     ];
-    el("cell")
-        .attr("id", id("cell:subgrid"))
-        .attr("showlabel", "false")
-        .attr("rowspan", "6")
-        .labelled("labels", "label", "Partner Center Solutions")
-        .child(
-            el("control")
-                .attr("id", SOLUTIONS_GRID)
-                .attr("classid", classid::SUBGRID)
-                .attr("indicationOfSubgrid", "true")
-                .attr("uniqueid", id("control:subgrid"))
-                .child(
-                    el("parameters").children(parameters.into_iter().map(|(name, value)| leaf_or_empty(name, value))),
-                ),
-        )
+    let control = el("control")
+        .attr("id", SOLUTIONS_GRID)
+        .attr("classid", classid::SUBGRID)
+        .attr("indicationOfSubgrid", "true")
+        .attr("uniqueid", id("control:subgrid"));
+    wide_cell("subgrid", "Partner Center Solutions", 6, control, parameters)
 }
 
 fn readiness_cell() -> El {
@@ -238,16 +229,25 @@ fn readiness_cell() -> El {
         ("Border", "false".to_owned()),
         ("WebResourceId", web_resource),
     ];
+    let control = el("control").attr("id", READINESS_CONTROL).attr("classid", classid::WEB_RESOURCE);
+    wide_cell("readiness", "Co-sell readiness", 12, control, parameters)
+}
+
+/// A cell without a label holding one control with `<parameters>`, `rows` rows high.
+fn wide_cell(
+    name: &str,
+    label: &str,
+    rows: u8,
+    control: El,
+    parameters: impl IntoIterator<Item = (&'static str, String)>,
+) -> El {
+    let parameters = el("parameters").children(parameters.into_iter().map(|(name, value)| leaf_or_empty(name, value)));
     el("cell")
-        .attr("id", id("cell:readiness"))
+        .attr("id", id(&format!("cell:{name}")))
         .attr("showlabel", "false")
-        .attr("rowspan", "12")
-        .labelled("labels", "label", "Co-sell readiness")
-        .child(
-            el("control").attr("id", READINESS_CONTROL).attr("classid", classid::WEB_RESOURCE).child(
-                el("parameters").children(parameters.into_iter().map(|(name, value)| leaf_or_empty(name, value))),
-            ),
-        )
+        .attr("rowspan", rows.to_string())
+        .labelled("labels", "label", label)
+        .child(control.child(parameters))
 }
 
 fn leaf_or_empty(name: &str, value: String) -> El {

@@ -14,6 +14,7 @@
 
 pub mod check;
 pub mod connectors;
+pub mod contents;
 pub mod entities;
 pub mod env_vars;
 pub mod flows;

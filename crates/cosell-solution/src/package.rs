@@ -67,11 +67,7 @@ pub fn build(inputs: &Inputs) -> Result<Package, Error> {
     let version = solution_version(&inputs.version);
     let mut connectors: Vec<(Connector, ConnectorInfo, &ConnectorFiles)> = Vec::new();
     for c in CONNECTORS {
-        let files = inputs
-            .connectors
-            .iter()
-            .find(|f| f.folder == c.folder)
-            .ok_or_else(|| Error::new(format!("connector/{}", c.folder), "the connector's files are missing"))?;
+        let files = ConnectorFiles::of(&inputs.connectors, &c)?;
         connectors.push((c, ConnectorInfo::read(files)?, files));
     }
     let global_sets: Vec<El> = entities::global_option_sets(&version);

@@ -9,8 +9,10 @@ use cosell_solution::check::rules::RULES;
 use cosell_solution::check::{check, load, Options, Severity};
 use std::path::PathBuf;
 
+/// Our package, unzipped (built once: building is the slow part of these tests).
 fn ours() -> Files {
-    from_zip(&package().zip().unwrap()).unwrap()
+    static OURS: std::sync::OnceLock<Files> = std::sync::OnceLock::new();
+    OURS.get_or_init(|| from_zip(&package().zip().unwrap()).unwrap()).clone()
 }
 
 fn fixture() -> Files {
@@ -255,6 +257,16 @@ fn broken_packages() -> Vec<(&'static str, Files, &'static str)> {
         ),
         ("flow-parameter", remove(&fx, "environmentvariabledefinitions/"), "contoso_ApiHost"),
         (
+            "flow-child-flow",
+            edit(
+                &fx,
+                &flow,
+                "\"runAfter\": {},",
+                "\"runAfter\": {}, \"host\": {\"workflowReferenceName\": \"9e1f0000-0000-4000-8000-000000000000\"},",
+            ),
+            "9e1f0000",
+        ),
+        (
             "option-value-prefix",
             edit(&ours, "customizations.xml", "<option value=\"100000000\"", "<option value=\"5\""),
             "outside",
@@ -304,4 +316,31 @@ fn unreadable_input_is_a_load_error_naming_the_file() {
     assert!(e.file.ends_with("Cargo.toml") && e.message.contains("not a zip"), "{e}");
     let e = load(&root().join("no-such.zip")).unwrap_err();
     assert!(e.message.contains("cannot read"), "{e}");
+}
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        /// Any bytes as a zip are a load error, never a panic.
+        #[test]
+        fn any_bytes_as_a_zip(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+            let _ = from_zip(&bytes);
+        }
+
+        /// Any text in place of the package's documents gives findings, never a panic.
+        #[test]
+        fn any_text_as_the_documents(text in ".{0,300}", cut in 0usize..2000, which in 0usize..3) {
+            let path = ["customizations.xml", "solution.xml", "[Content_Types].xml"][which];
+            let mut broken = ours();
+            let entry = broken.entries.iter_mut().find(|(p, _)| p == path).unwrap();
+            let original = String::from_utf8(entry.1.clone()).unwrap();
+            let at = original.char_indices().map(|(i, _)| i).nth(cut).unwrap_or(original.len());
+            entry.1 = format!("{}{text}", &original[..at]).into_bytes();
+            let _ = check(&broken, &Options::default());
+        }
+    }
 }

@@ -24,6 +24,20 @@ fn the_golden_folder_is_current() {
 }
 
 #[test]
+fn the_contents_list_in_docs_is_current() {
+    let doc = std::fs::read_to_string(root().join("docs/solution.md")).unwrap();
+    let list = cosell_solution::contents::markdown(&inputs()).unwrap();
+    assert_eq!(cosell_solution::contents::splice(&doc, &list).unwrap(), doc, "run `cargo xtask bless`");
+    for name in [
+        cosell_core::dataverse::opportunity::SYNC,
+        cosell_core::config::vars::DEAL_VALUE_COLUMN,
+        "cosell_/readiness.html",
+    ] {
+        assert!(list.contains(name), "{name}");
+    }
+}
+
+#[test]
 fn two_builds_give_the_same_bytes() {
     let a = package().zip().unwrap();
     let b = build(&inputs()).unwrap().zip().unwrap();

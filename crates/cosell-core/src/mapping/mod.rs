@@ -13,6 +13,7 @@ mod to_referral;
 
 pub use audit::{append_audit, AuditDirection, AuditEntry, AuditOutcome, AUDIT_MAX_CHARS};
 pub use fingerprint::{fingerprint_referral, fingerprint_snapshot, SyncedFields};
+pub(crate) use to_crm::step;
 pub use to_crm::{
     account_match_key, is_accepted, is_co_sell, normalize_name, normalize_postal_code, to_crm, RecordKind, StepAction,
     UpsertPlan, UpsertStep,

@@ -694,3 +694,34 @@ fn the_create_payload_carries_the_customer_marketplace_intent() {
         json!([{ "id": "HaveNotDecided", "type": "CustomerMarketplaceIntent" }])
     );
 }
+
+#[test]
+fn with_a_base_the_patch_uses_the_stored_etag_and_keeps_microsoft_s_edits() {
+    let base = crate::sync::base_of_referral(&current());
+    let doc = set(co_sell(), "/opportunity/cosell_syncstate", json!(base.to_json()));
+    let doc = set(doc, "/opportunity/description", json!("Seller's notes"));
+    // Since the last sync a Microsoft seller changed the deal value and the closing date.
+    let mut now = current();
+    now.e_tag = Some("\"e7\"".into());
+    let details = now.details.as_mut().unwrap();
+    details.deal_value = crate::wire::Amount::from_f64(75000.0);
+    details.closing_date_time = Some("2027-06-30T00:00:00Z".into());
+    let plan = to_patch(&snap(doc), &now);
+    assert_eq!(plan.if_match.as_deref(), Some("\"e1\""), "the eTag stored at the last sync");
+    assert_eq!(ops(&plan), vec![("replace".into(), "/details/notes".into(), json!("Seller's notes"))]);
+}
+
+#[test]
+fn a_referral_never_accepted_is_declined_not_lost() {
+    let mut r = current();
+    r.status = Some(ReferralStatus::New);
+    r.substatus = Some(ReferralSubstatus::Pending);
+    let o = ops(&to_patch(&snap(set(co_sell(), "/opportunity/statecode", json!(2))), &r));
+    assert_eq!(
+        o[0..2],
+        [
+            ("replace".into(), "/status".into(), json!("Closed")),
+            ("replace".into(), "/substatus".into(), json!("Declined")),
+        ]
+    );
+}

@@ -217,7 +217,8 @@ fn text(v: Option<&String>) -> Option<String> {
     v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
 }
 
-fn step(
+/// A step that writes `body` (no match key, no update columns, not create-only).
+pub(crate) fn step(
     name: &str,
     action: StepAction,
     entity_set: &str,

@@ -267,16 +267,13 @@ pub fn on_lead_qualified(lead_base: &SyncState, opportunity_id: &str, config: &C
     }
     body.insert(opp::SYNC.to_owned(), Value::Bool(true));
     body.insert(opp::SYNC_STATE.to_owned(), Value::from(base.to_json()));
-    let step = UpsertStep {
-        name: "opportunity".to_owned(),
-        action: StepAction::Update,
-        entity_set: opp::ENTITY_SET.to_owned(),
-        filter: Some(format!("{} eq {opportunity_id}", opp::ID)),
-        match_key: None,
+    let step = crate::mapping::step(
+        "opportunity",
+        StepAction::Update,
+        opp::ENTITY_SET,
+        Some(format!("{} eq {opportunity_id}", opp::ID)),
         body,
-        update: None,
-        create_only: false,
-    };
+    );
     Some(Decision { patch, steps: vec![step], base })
 }
 
@@ -291,15 +288,12 @@ pub fn on_lead_disqualified(lead_base: &SyncState, lead_id: &str, reason: Option
     let base = with_status(lead_base, to, "Declined");
     let mut body = Map::new();
     body.insert(lead::SYNC_STATE.to_owned(), Value::from(base.to_json()));
-    let step = UpsertStep {
-        name: "lead".to_owned(),
-        action: StepAction::Update,
-        entity_set: lead::ENTITY_SET.to_owned(),
-        filter: Some(format!("{} eq {lead_id}", lead::ID)),
-        match_key: None,
+    let step = crate::mapping::step(
+        "lead",
+        StepAction::Update,
+        lead::ENTITY_SET,
+        Some(format!("{} eq {lead_id}", lead::ID)),
         body,
-        update: None,
-        create_only: false,
-    };
+    );
     Some(Decision { patch, steps: vec![step], base })
 }

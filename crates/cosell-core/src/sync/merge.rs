@@ -157,7 +157,8 @@ fn outbound_from(s: &Snapshot, crm: &Read, base: &SyncState, current: Option<&Re
         meta.status = Some(st);
         meta.substatus = Some(sub);
     }
-    let if_match = meta.e_tag.clone();
+    // Always the eTag of the base: whatever changed since then answers 412, never overwritten.
+    let if_match = base.e_tag.clone();
     let settled = settle(Some(base), crm, &pc_after, &meta);
     OutboundPlan { if_match, operations: ops, conflicts, base: settled }
 }
@@ -230,9 +231,10 @@ fn status_ops(outcome: &str, base: &SyncState, exists: &dyn Fn(&str) -> bool, op
 /// The opportunity's solutions as referral tags, de-duplicated in one pass; a solution still
 /// attached keeps the object Partner Center has (with every property it added).
 pub fn solution_tags(s: &Snapshot, have: &[SolutionTag]) -> Vec<SolutionTag> {
-    let existing: std::collections::HashMap<String, &SolutionTag> =
+    // B-tree maps (O(n log n)), as serde_json's maps already are in the WebAssembly form.
+    let existing: std::collections::BTreeMap<String, &SolutionTag> =
         have.iter().filter_map(|t| Some((crate::mapping::solution_key(t.id.as_deref()?), t))).collect();
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = std::collections::BTreeSet::new();
     s.solutions
         .iter()
         .filter_map(crate::mapping::solution_tag)
@@ -302,16 +304,7 @@ fn inbound_from(r: &Referral, s: &Snapshot, crm: &Read, base: &SyncState) -> (In
     let settled = settle(Some(base), &crm_after, &pc, r);
     if !body.is_empty() || close.is_some() || settled != *base {
         body.insert(opp::SYNC_STATE.to_owned(), Value::from(settled.to_json()));
-        steps.push(UpsertStep {
-            name: "opportunity".to_owned(),
-            action: StepAction::Update,
-            entity_set: opp::ENTITY_SET.to_owned(),
-            filter: record_filter(s, r),
-            match_key: None,
-            body,
-            update: None,
-            create_only: false,
-        });
+        steps.push(crate::mapping::step("opportunity", StepAction::Update, opp::ENTITY_SET, record_filter(s, r), body));
     }
     steps.extend(close);
     (InboundPlan { changed, steps, conflicts, base: settled }, crm_after)
@@ -337,16 +330,13 @@ fn record_filter(s: &Snapshot, r: &Referral) -> Option<String> {
 }
 
 fn currency_step(code: &str) -> UpsertStep {
-    UpsertStep {
-        name: "currency".to_owned(),
-        action: StepAction::Find,
-        entity_set: currency::ENTITY_SET.to_owned(),
-        filter: Some(format!("{} eq '{}'", currency::ISO_CODE, code.replace('\'', "''"))),
-        match_key: None,
-        body: Map::new(),
-        update: None,
-        create_only: false,
-    }
+    crate::mapping::step(
+        "currency",
+        StepAction::Find,
+        currency::ENTITY_SET,
+        Some(format!("{} eq '{}'", currency::ISO_CODE, code.replace('\'', "''"))),
+        Map::new(),
+    )
 }
 
 /// Closed in Partner Center closes the opportunity: won, lost (Out-Sold), declined or expired

@@ -20,23 +20,23 @@ fn scalar_text(value: &Value) -> String {
 
 /// An XML element.
 #[derive(Debug, Clone, PartialEq)]
-struct Element {
-    name: String,
-    attributes: Vec<(String, String)>,
-    children: Vec<Child>,
+pub(crate) struct Element {
+    pub name: String,
+    pub attributes: Vec<(String, String)>,
+    pub children: Vec<Child>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-enum Child {
+pub(crate) enum Child {
     Element(Element),
     Text(String),
 }
 
 /// A parsed document: the declaration's attributes, if any, and the root.
 #[derive(Debug)]
-struct Document {
-    declaration: Option<Vec<(String, String)>>,
-    root: Element,
+pub(crate) struct Document {
+    pub declaration: Option<Vec<(String, String)>>,
+    pub root: Element,
 }
 
 const MAX_DEPTH: usize = 200;
@@ -206,7 +206,7 @@ fn unescape(raw: &str) -> Result<String, String> {
     Ok(out)
 }
 
-fn parse(text: &str) -> Result<Document, String> {
+pub(crate) fn parse(text: &str) -> Result<Document, String> {
     let mut parser = Parser { c: Cursor::new(text.trim_start_matches('\u{feff}')) };
     parser.c.whitespace();
     let mut declaration = None;
@@ -295,7 +295,7 @@ pub(crate) fn to_json(text: &str) -> Result<Value, String> {
     Ok(Value::Object(map))
 }
 
-fn escape(text: &str, attribute: bool) -> String {
+pub(crate) fn escape(text: &str, attribute: bool) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -228,6 +228,35 @@ impl Flow {
         shaped.then(|| guid.to_ascii_lowercase())
     }
 
+    /// The flows of a solution, from its files as (path inside the solution, text) pairs, such
+    /// as a zip's entries or an unpacked folder's files: every `Workflows/*.json`, named by its
+    /// file name and callable by the GUID in it. Other files are ignored. An error names the file.
+    pub fn from_solution_files<'a>(
+        files: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Vec<Flow>, FlowError> {
+        let mut flows = Vec::new();
+        for (file, text) in files {
+            let normalized = file.replace('\\', "/");
+            let Some(file_name) =
+                normalized.strip_prefix("Workflows/").or_else(|| normalized.split_once("/Workflows/").map(|(_, f)| f))
+            else {
+                continue;
+            };
+            if file_name.contains('/') || !file_name.ends_with(".json") {
+                continue;
+            }
+            let stem = file_name.strip_suffix(".json").unwrap_or(file_name);
+            let name = match Flow::id_from_file_name(file_name) {
+                Some(_) => stem.get(..stem.len().saturating_sub(37)).unwrap_or(stem),
+                None => stem,
+            };
+            let flow = Flow::from_json_text(text, name, Flow::id_from_file_name(file_name))
+                .map_err(|e| FlowError::new(format!("{file}: {}", e.path), e.message))?;
+            flows.push(flow);
+        }
+        Ok(flows)
+    }
+
     /// Every action of the flow at any depth, with its container path.
     pub fn all_actions(&self) -> Vec<&Action> {
         fn walk<'a>(graph: &'a Graph, out: &mut Vec<&'a Action>) {

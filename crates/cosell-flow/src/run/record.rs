@@ -186,6 +186,29 @@ impl RunRecord {
         usize::from(self.trigger.status != Status::Skipped) + self.actions_executed() + retries
     }
 
+    /// Action executions of this run and of every child flow it called, recursively: what one
+    /// change costs in Power Platform actions end to end.
+    pub fn actions_executed_with_children(&self) -> usize {
+        self.actions_executed()
+            + self
+                .actions
+                .iter()
+                .filter_map(|a| a.child.as_deref())
+                .map(RunRecord::actions_executed_with_children)
+                .sum::<usize>()
+    }
+
+    /// Power Platform requests of this run and of every child flow it called, recursively.
+    pub fn platform_requests_with_children(&self) -> usize {
+        self.platform_requests()
+            + self
+                .actions
+                .iter()
+                .filter_map(|a| a.child.as_deref())
+                .map(RunRecord::platform_requests_with_children)
+                .sum::<usize>()
+    }
+
     /// The records of the action with this name (one per iteration in a loop).
     pub fn action<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a ActionRecord> + 'a {
         self.actions.iter().filter(move |a| a.name == name)

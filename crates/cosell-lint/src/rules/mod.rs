@@ -45,5 +45,8 @@ pub fn run(connector: &Connector) -> Vec<Finding> {
     }
     let mut findings = swagger.findings;
     findings.extend(properties.findings);
+    for (file, what) in &connector.not_strict {
+        findings.push(Finding::new(Rule::JsonNotStrict, file, "", format!("Not strict JSON: {what}.")));
+    }
     findings
 }

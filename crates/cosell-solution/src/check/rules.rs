@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 pub type Rule = (&'static str, Severity, &'static str, fn(&Ctx, &mut Vec<Finding>));
 
 /// Every rule, in the order they run.
-pub const RULES: [Rule; 17] = [
+pub const RULES: [Rule; 18] = [
     ("root-entries", Severity::Error, "[Content_Types].xml, solution.xml and customizations.xml are at the zip root", root_entries),
     ("xml-well-formed", Severity::Error, "every .xml entry parses", xml_well_formed),
     ("json-well-formed", Severity::Error, "every .json entry parses", json_well_formed),
@@ -32,16 +32,18 @@ pub const RULES: [Rule; 17] = [
     ("environment-variable", Severity::Error, "every environment variable definition file names its own folder and a known type", environment_variables),
     ("flow-connection", Severity::Error, "every flow connection is a connection reference of the package, and every action's connection is declared", flow_connections),
     ("flow-parameter", Severity::Error, "every @parameters('…') is a definition parameter; environment-variable parameters name a definition of the package", flow_parameters),
+    ("flow-child-flow", Severity::Error, "every child flow a flow calls (workflowReferenceName) is a flow of the package", flow_children),
     ("option-value-prefix", Severity::Warning, "custom choice values use the publisher's option-value prefix", option_values),
 ];
 
-/// What the rules share: the parsed documents and the package's components.
+/// What the rules share: the parsed documents and the package's tables.
 pub struct Ctx<'a> {
     pub files: &'a Files,
-    pub solution: Option<Node>,
-    pub customizations: Option<Node>,
+    pub solution: Option<&'a Node>,
+    pub customizations: Option<&'a Node>,
     /// The publisher's prefix with its underscore (`cosell_`), lower case; empty when unknown.
     pub prefix: String,
+    /// Each table: its name (lower case), its columns (lower case), its `<Entity>` node.
     pub entities: Vec<(String, BTreeSet<String>, &'a Node)>,
 }
 
@@ -53,49 +55,32 @@ const CONTENT_TYPES: &str = "[Content_Types].xml";
 pub fn run(files: &Files) -> Vec<Finding> {
     let solution = files.text(SOLUTION).and_then(|t| parse(&t).ok());
     let customizations = files.text(CUSTOMIZATIONS).and_then(|t| parse(&t).ok());
-    let prefix = solution
-        .as_ref()
-        .and_then(|s| s.find_all("CustomizationPrefix").first().map(|p| p.text.trim().to_ascii_lowercase()))
-        .filter(|p| !p.is_empty())
-        .map(|p| format!("{p}_"))
-        .unwrap_or_default();
-    // The tree outlives the context only through this leak-free two-step: collect then borrow.
+    let ctx = Ctx::new(files, solution.as_ref(), customizations.as_ref());
     let mut out = Vec::new();
-    let holder = Holder { solution, customizations, prefix };
-    let ctx = holder.ctx(files);
     for (_, _, _, rule) in RULES {
         rule(&ctx, &mut out);
     }
     out
 }
 
-struct Holder {
-    solution: Option<Node>,
-    customizations: Option<Node>,
-    prefix: String,
-}
-
-impl Holder {
-    fn ctx<'a>(&'a self, files: &'a Files) -> Ctx<'a> {
+impl<'a> Ctx<'a> {
+    fn new(files: &'a Files, solution: Option<&'a Node>, customizations: Option<&'a Node>) -> Ctx<'a> {
+        let prefix = solution
+            .and_then(|s| s.find_all("CustomizationPrefix").first().map(|p| p.text.trim().to_ascii_lowercase()))
+            .filter(|p| !p.is_empty())
+            .map(|p| format!("{p}_"))
+            .unwrap_or_default();
         let mut entities = Vec::new();
-        if let Some(c) = &self.customizations {
-            for entity in c.find_all("Entity") {
-                let name = entity.child_text("Name").unwrap_or_default().to_ascii_lowercase();
-                let columns = entity
-                    .find_all("attribute")
-                    .iter()
-                    .filter_map(|a| a.child_text("LogicalName").or(a.attr("PhysicalName")).map(str::to_ascii_lowercase))
-                    .collect();
-                entities.push((name, columns, entity));
-            }
+        for entity in customizations.map(|c| c.find_all("Entity")).unwrap_or_default() {
+            let name = entity.child_text("Name").unwrap_or_default().to_ascii_lowercase();
+            let columns = entity
+                .find_all("attribute")
+                .iter()
+                .filter_map(|a| a.child_text("LogicalName").or(a.attr("PhysicalName")).map(str::to_ascii_lowercase))
+                .collect();
+            entities.push((name, columns, entity));
         }
-        Ctx {
-            files,
-            solution: self.solution.clone(),
-            customizations: self.customizations.clone(),
-            prefix: self.prefix.clone(),
-            entities,
-        }
+        Ctx { files, solution, customizations, prefix, entities }
     }
 }
 
@@ -111,7 +96,7 @@ impl Ctx<'_> {
     }
 
     fn all(&self, name: &str) -> Vec<&Node> {
-        self.customizations.as_ref().map(|c| c.find_all(name)).unwrap_or_default()
+        self.customizations.map(|c| c.find_all(name)).unwrap_or_default()
     }
 
     fn web_resources(&self) -> BTreeSet<String> {
@@ -222,7 +207,7 @@ fn content_types(ctx: &Ctx, out: &mut Vec<Finding>) {
 }
 
 fn manifest(ctx: &Ctx, out: &mut Vec<Finding>) {
-    let Some(solution) = &ctx.solution else { return };
+    let Some(solution) = ctx.solution else { return };
     let Some(m) = solution.child("SolutionManifest") else {
         out.push(finding("solution-manifest", SOLUTION, &solution.path, "no <SolutionManifest>".to_owned()));
         return;
@@ -259,7 +244,7 @@ fn manifest(ctx: &Ctx, out: &mut Vec<Finding>) {
 }
 
 fn root_components(ctx: &Ctx, out: &mut Vec<Finding>) {
-    let (Some(solution), Some(_)) = (&ctx.solution, &ctx.customizations) else { return };
+    let (Some(solution), Some(_)) = (ctx.solution, ctx.customizations) else { return };
     let forms: BTreeSet<String> =
         ctx.all("formid").iter().filter_map(|f| Guid::parse(f.text.trim())).map(|g| g.to_string()).collect();
     let workflows: BTreeSet<String> = ctx
@@ -276,7 +261,6 @@ fn root_components(ctx: &Ctx, out: &mut Vec<Finding>) {
         .collect();
     let option_sets: BTreeSet<String> = ctx
         .customizations
-        .as_ref()
         .and_then(|c| c.child("optionsets"))
         .map(|s| s.children_named("optionset").filter_map(|o| o.attr("Name")).map(str::to_ascii_lowercase).collect())
         .unwrap_or_default();
@@ -361,7 +345,7 @@ const GUID_ATTRIBUTES: [&str; 4] = ["WorkflowId", "libraryUniqueId", "handlerUni
 const GUID_ID_HOLDERS: [&str; 5] = ["tab", "section", "cell", "header", "RootComponent"];
 
 fn guid_format(ctx: &Ctx, out: &mut Vec<Finding>) {
-    let docs = [(CUSTOMIZATIONS, ctx.customizations.as_ref()), (SOLUTION, ctx.solution.as_ref())];
+    let docs = [(CUSTOMIZATIONS, ctx.customizations), (SOLUTION, ctx.solution)];
     for (file, doc) in docs {
         let Some(doc) = doc else { continue };
         for node in doc.descendants() {
@@ -636,6 +620,28 @@ fn flow_parameters(ctx: &Ctx, out: &mut Vec<Finding>) {
     }
 }
 
+fn flow_children(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let workflows: BTreeSet<String> = ctx
+        .all("Workflow")
+        .iter()
+        .filter_map(|w| w.attr("WorkflowId").and_then(Guid::parse))
+        .map(|g| g.to_string())
+        .collect();
+    for (file, flow) in ctx.flows() {
+        walk_json(&flow, "", &mut |pointer, value| {
+            let Some(child) = value.pointer("/host/workflowReferenceName").and_then(Value::as_str) else { return };
+            if !Guid::parse(child).is_some_and(|g| workflows.contains(&g.to_string())) {
+                out.push(finding(
+                    "flow-child-flow",
+                    &file,
+                    pointer,
+                    format!("child flow {child} is not a flow of the package"),
+                ));
+            }
+        });
+    }
+}
+
 /// The names in `parameters('…')` calls of an expression string.
 fn parameter_uses(text: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -671,7 +677,7 @@ fn walk_json(value: &Value, pointer: &str, visit: &mut dyn FnMut(&str, &Value)) 
 }
 
 fn option_values(ctx: &Ctx, out: &mut Vec<Finding>) {
-    let Some(prefix) = ctx.solution.as_ref().and_then(|s| {
+    let Some(prefix) = ctx.solution.and_then(|s| {
         s.find_all("CustomizationOptionValuePrefix").first().and_then(|p| p.text.trim().parse::<i64>().ok())
     }) else {
         return;

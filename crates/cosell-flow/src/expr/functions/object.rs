@@ -1,5 +1,5 @@
-//! Object manipulation: `addProperty`, `removeProperty`, `setProperty` (and `coalesce`, which is
-//! lazy; `xpath` is not implemented, see the module documentation).
+//! Manipulation functions: `addProperty`, `removeProperty`, `setProperty`, `xpath` (and
+//! `coalesce`, which is lazy).
 
 use serde_json::Value;
 
@@ -9,6 +9,7 @@ pub(super) const FUNCTIONS: &[Builtin] = &[
     row("addProperty", 3, 3, add_property),
     row("removeProperty", 2, 2, remove_property),
     row("setProperty", 3, 3, set_property),
+    row("xpath", 2, 2, xpath),
 ];
 
 fn add_property(args: &mut Args<'_>) -> Result<Value, String> {
@@ -34,4 +35,16 @@ fn remove_property(args: &mut Args<'_>) -> Result<Value, String> {
     let Value::Object(mut map) = args.take(0) else { return Ok(Value::Null) };
     map.remove(&name);
     Ok(Value::Object(map))
+}
+
+/// The XML may be XML content (from `xml()`) or XML text.
+fn xpath(args: &mut Args<'_>) -> Result<Value, String> {
+    let text = match args.get(0) {
+        Value::String(s) => s.clone(),
+        Value::Object(map) if map.contains_key("$content") => {
+            String::from_utf8_lossy(&super::conversion::bytes_of(args.get(0))?).into_owned()
+        }
+        _ => return Err(args.wrong(0, "XML")),
+    };
+    crate::expr::xpath::evaluate(&text, args.string(1)?)
 }

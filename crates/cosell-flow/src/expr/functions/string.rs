@@ -132,6 +132,9 @@ fn slice(args: &mut Args<'_>) -> Result<Value, String> {
     Ok(Value::String(text.get(start..end.max(start)).map(from_units).unwrap_or_default()))
 }
 
+/// UNCERTAIN: the separator is the whole string (`split('a::b', '::')` is `["a", "b"]`), as
+/// .NET's `Split(string)`; the reference speaks of a delimiter "character" and has no example
+/// with a longer one.
 fn split(args: &mut Args<'_>) -> Result<Value, String> {
     let text = args.string_or_empty(0)?;
     let separator = args.string(1)?;

@@ -65,6 +65,20 @@ pub struct Write {
     pub columns: Map<String, Value>,
 }
 
+/// The lead columns Dynamics 365 copies to the opportunity on qualify (its lead-to-opportunity
+/// column mappings, plus the solution's own columns on both tables).
+/// UNCERTAIN: the solution must map the cosell_ columns for this to hold in a real environment.
+const LEAD_TO_OPPORTUNITY: &[(&str, &str)] = &[
+    ("subject", "name"),
+    ("estimatedamount", "estimatedvalue"),
+    ("estimatedclosedate", "estimatedclosedate"),
+    ("description", "description"),
+    ("cosell_referralidentifier", "cosell_referralidentifier"),
+    ("cosell_referrallink", "cosell_referrallink"),
+    ("cosell_syncstate", "cosell_syncstate"),
+    ("cosell_syncwithpartnercenter", "cosell_syncwithpartnercenter"),
+];
+
 /// A handle to the fake; clones share the same state.
 #[derive(Clone)]
 pub struct Dataverse(Shared<State>);
@@ -138,6 +152,48 @@ impl Dataverse {
             s.delete_at(&t, index, false);
             Ok(())
         })
+    }
+
+    /// Qualifies a lead as a user does in Dynamics 365 (QualifyLead with an opportunity): creates
+    /// the opportunity from the lead's mapped columns, with `originatingleadid`, and closes the
+    /// lead as Qualified with `qualifyingopportunityid`. Returns the opportunity's id. Both
+    /// changes appear in [`Dataverse::changes`].
+    pub fn qualify_lead(&self, lead_id: &str) -> Result<String, String> {
+        self.0.with(Err("busy".into()), |s| {
+            let (lead_table, opp_table) = (s.table_by_logical("lead")?, s.table_by_logical("opportunity")?);
+            let index = s.index(&lead_table, lead_id).ok_or_else(|| format!("lead {lead_id} does not exist"))?;
+            let lead = s.rows.get(index).map(|(_, r)| r.clone()).unwrap_or_default();
+            if lead.get("statecode").and_then(Value::as_i64).unwrap_or(0) != 0 {
+                return Err(format!("lead {lead_id} is not open"));
+            }
+            let mut columns = Map::new();
+            for (from, to) in LEAD_TO_OPPORTUNITY {
+                if let Some(v) = lead.get(*from).filter(|v| !v.is_null()) {
+                    columns.insert((*to).to_owned(), v.clone());
+                }
+            }
+            for (lookup, set) in [("parentaccountid", "accounts"), ("parentcontactid", "contacts"), ("transactioncurrencyid", "transactioncurrencies")] {
+                if let Some(id) = lead.get(&format!("_{lookup}_value")).and_then(Value::as_str) {
+                    columns.insert(format!("{lookup}@odata.bind"), json!(format!("{set}({id})")));
+                }
+            }
+            columns.insert("originatingleadid@odata.bind".into(), json!(format!("leads({lead_id})")));
+            let opportunity = s.create(&opp_table, &columns, None, false).map_err(|r| error_text(&r))?;
+            let close = json!({"statecode": 1, "statuscode": 3, "qualifyingopportunityid@odata.bind": format!("opportunities({opportunity})")});
+            let close = close.as_object().cloned().unwrap_or_default();
+            let index = s.index(&lead_table, lead_id).ok_or("the lead is gone")?;
+            s.update_at(&lead_table, index, &close, false).map_err(|r| error_text(&r))?;
+            Ok(opportunity)
+        })
+    }
+
+    /// Disqualifies a lead as a user does: state Disqualified with a status reason (4 Lost,
+    /// 5 Cannot Contact, 6 No Longer Interested, 7 Canceled).
+    pub fn disqualify_lead(&self, lead_id: &str, status_reason: i64) -> Result<(), String> {
+        if !(4..=7).contains(&status_reason) {
+            return Err(format!("{status_reason} is not a disqualified status reason (4–7)"));
+        }
+        self.update("lead", lead_id, json!({"statecode": 2, "statuscode": status_reason}))
     }
 
     /// A row as the Web API returns it (lookups as `_column_value`).
