@@ -37,7 +37,7 @@ fn main() {
     calls = row(&w, "D365 → PC: new opportunity (create)", &create, calls, 2);
     let echo = w.run(names::OUTBOUND, last_change(&w, "opportunity"));
     // Floor: nothing to send (but the opportunity's solutions must be read to know it).
-    calls = row(&w, "D365 → PC: the sync's own write (echo)", &echo, calls, 1);
+    row(&w, "D365 → PC: the sync's own write (echo)", &echo, calls, 1);
     let _ = w.dataverse.update("opportunity", &id, json!({"estimatedvalue": 60000}));
     calls = service_calls(&w);
     let patch = w.run(names::OUTBOUND, last_change(&w, "opportunity"));
