@@ -49,4 +49,15 @@ fn main() {
     let inbound = w.run(names::RECEIVER, signed(event));
     // Floor: GET the referral, find its opportunity, one update.
     row(&w, "PC → D365: notes edited (merge)", &inbound, calls, 3);
+    steps_to_patch(&patch);
+}
+
+/// Flow steps from the save to the Partner Center call: the trigger, the parent's actions before
+/// the child call, the call, then the child's executed actions up to and including the PATCH.
+fn steps_to_patch(run: &RunRecord) {
+    let Some(call) = run.actions.iter().find(|a| a.child.is_some()) else { return };
+    let Some(child) = call.child.as_deref() else { return };
+    let executed = child.actions.iter().filter(|a| !matches!(a.status, cosell_flow::run::Status::Skipped));
+    let before: usize = executed.take_while(|a| a.name != "Patch_the_referral").count();
+    println!("\nFrom an opportunity save to the PATCH: 1 trigger + 1 child call + {} actions + the PATCH.", before);
 }
