@@ -247,3 +247,76 @@ fn a_persistent_server_error_loses_nothing() {
     assert_eq!(row["estimatedvalue"].as_f64(), Some(70000.0), "the seller's value is kept");
     assert!(row["cosell_audit"].as_str().unwrap().contains("✖ Dynamics 365 → Partner Center failed"));
 }
+
+/// Won in Dynamics 365 → Closed/Won in Partner Center, then nothing more is sent: terminal.
+#[test]
+fn won_in_dynamics_365_closes_the_referral_and_nothing_follows() {
+    let (mut w, id, _) = synced_opportunity_world();
+    let referral_id = synced(&mut w);
+    w.dataverse.update("opportunity", &id, json!({"statecode": 1, "statuscode": 3})).unwrap();
+    let run = w.run(names::OUTBOUND, last_change(&w, "opportunity"));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert!(w.referrals.violations().is_empty(), "{:?}", w.referrals.violations());
+    let referral = w.referrals.referral(&referral_id).unwrap();
+    assert_eq!((referral["status"].as_str(), referral["substatus"].as_str()), (Some("Closed"), Some("Won")));
+    w.dataverse.update("opportunity", &id, json!({"estimatedvalue": 99000})).unwrap();
+    let run = w.run(names::OUTBOUND, last_change(&w, "opportunity"));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert_eq!(w.referrals.calls("PatchReferralById").len(), 1, "a closed referral is not patched again");
+}
+
+/// Backfill: every referral, page by page, lands in Dynamics 365; run again, nothing changes.
+#[test]
+fn backfill_brings_every_referral_page_by_page() {
+    let mut w = world();
+    w.referrals.set_page_size(2);
+    let mut ids = Vec::new();
+    for (i, name) in ["Fabrikam", "Northwind", "Tailspin"].iter().enumerate() {
+        let mut r = fixture("referrals/incoming-new.json");
+        r.as_object_mut().unwrap().remove("id");
+        r["customerProfile"]["name"] = json!(name);
+        r["customerProfile"]["team"][0]["email"] = json!(format!("buyer{i}@example.com"));
+        ids.push(w.referrals.seed(r));
+    }
+    let run = w.run(names::BACKFILL, TriggerInput::body(json!({})));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert_eq!(w.referrals.calls("GetAllReferrals").len(), 2, "two pages of two");
+    let leads: Vec<String> =
+        w.dataverse.rows("lead").iter().map(|l| l["cosell_referralidentifier"].as_str().unwrap().to_owned()).collect();
+    let mut expected = ids.clone();
+    expected.sort();
+    let mut got = leads.clone();
+    got.sort();
+    assert_eq!(got, expected);
+    let writes = w.dataverse.writes().len();
+    let run = w.run(names::BACKFILL, TriggerInput::body(json!({})));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert_eq!(w.dataverse.writes().len(), writes, "a second backfill writes nothing");
+}
+
+/// Webhook registration: registers the four events with the signature header option; a second
+/// run without Overwrite refuses; with Overwrite it replaces.
+#[test]
+fn the_webhook_is_registered_once_and_replaced_only_when_asked() {
+    let mut w = world();
+    let url = "https://prod-00.westeurope.logic.azure.com/workflows/x/triggers/manual/paths/invoke";
+    let run = w.run(
+        names::WEBHOOK_REGISTRATION,
+        TriggerInput::body(json!({"endpoint": url, "events": "", "overwrite": false})),
+    );
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    let run = w.run(
+        names::WEBHOOK_REGISTRATION,
+        TriggerInput::body(json!({"endpoint": url, "events": "", "overwrite": false})),
+    );
+    assert_eq!(run.status, Status::Failed, "a registration exists and Overwrite is No");
+    let run = w.run(
+        names::WEBHOOK_REGISTRATION,
+        TriggerInput::body(json!({"endpoint": url, "events": "referral-created, referral-updated", "overwrite": true})),
+    );
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    let show = w.run(names::WEBHOOK_SHOW, TriggerInput::body(json!({})));
+    assert_eq!(show.status, Status::Succeeded, "{}", failures(&show));
+    let answer = serde_json::to_string(&show.to_json()).unwrap();
+    assert!(answer.contains("prod-00.westeurope.logic.azure.com") && answer.contains("referral-updated"), "{answer}");
+}

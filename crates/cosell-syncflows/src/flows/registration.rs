@@ -58,6 +58,15 @@ pub fn registration() -> Flow {
             "Register_the_webhook",
             events("EventRegistration", &[("registration", body)]),
             &[("Get_the_registration", NOT_SUCCEEDED)],
+        )
+        // One end for both paths, so the run is Succeeded whichever registered.
+        .after(
+            "Registered",
+            Action::Compose(Value::from(whole(&crate::expr::outputs("Events_to_register")))),
+            &[
+                ("Replace_it_if_asked", &[Status::Succeeded, Status::Skipped]),
+                ("Register_the_webhook", &[Status::Succeeded, Status::Skipped]),
+            ],
         );
     let schema = object_schema(
         &[

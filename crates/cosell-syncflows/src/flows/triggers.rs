@@ -131,11 +131,13 @@ pub fn lead_decision() -> Flow {
 /// "Partner Center Referrals Backfill": every referral, page by page, through the helper.
 pub fn backfill() -> Flow {
     let page = body("List_a_page");
-    let size = call("coalesce", &[&path("triggerBody()", &["pageSize"]), "100"]);
     let page_steps = Steps::new()
         .then(
             "List_a_page",
-            referrals("GetAllReferrals", &[("$top", json!(whole(&size))), ("$skip", json!(whole(&variable("skip"))))]),
+            // UNCERTAIN: Partner Center documents paging by `@odata.nextLink` ($skiptoken), which
+            // the connector cannot follow as a URL; the swagger declares $skip, so the flow asks
+            // for the next page by how many it has read. A page size is the service's.
+            referrals("GetAllReferrals", &[("$skip", json!(whole(&variable("skip"))))]),
         )
         .then(
             "Each_referral",
@@ -148,7 +150,17 @@ pub fn backfill() -> Flow {
                 sequential: true,
             },
         )
-        .then("Next_page", Action::IncrementVariable { name: "skip".to_owned(), value: json!(whole(&size)) })
+        .then(
+            "Next_page",
+            Action::IncrementVariable {
+                name: "skip".to_owned(),
+                value: json!(whole(&call(
+                    "length",
+                    &[&call("coalesce", &[&path(&page, &["value"]), "createArray()"])]
+                ))),
+            },
+        )
+        // More pages while Partner Center says there is a next one.
         .then(
             "More_pages",
             Action::SetVariable {
@@ -170,7 +182,7 @@ pub fn backfill() -> Flow {
                 body: page_steps,
             },
         );
-    let schema = object_schema(&[("pageSize", "integer", "Referrals per page (default 100).")], &[]);
+    let schema = object_schema(&[], &[]);
     let mut f = flow(
         names::BACKFILL,
         "Brings every existing referral into Dynamics 365, page by page.",
