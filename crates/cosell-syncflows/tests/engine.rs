@@ -320,3 +320,71 @@ fn the_webhook_is_registered_once_and_replaced_only_when_asked() {
     let answer = serde_json::to_string(&show.to_json()).unwrap();
     assert!(answer.contains("prod-00.westeurope.logic.azure.com") && answer.contains("referral-updated"), "{answer}");
 }
+
+/// Two edits in Partner Center, their events delivered newest first: the helper re-reads the
+/// referral each time, so the first delivery brings the latest state and the second is an echo.
+#[test]
+fn out_of_order_deliveries_change_nothing_the_second_time() {
+    let (mut w, id, _) = synced_opportunity_world();
+    let referral_id = synced(&mut w);
+    w.referrals.edit(&referral_id, &json!({"details": {"notes": "first"}})).unwrap();
+    let older = w.referrals.webhook_event("referral-updated", &referral_id);
+    w.referrals.edit(&referral_id, &json!({"details": {"notes": "second"}})).unwrap();
+    let newer = w.referrals.webhook_event("referral-updated", &referral_id);
+    let run = w.run(names::RECEIVER, signed(newer));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    let writes = w.dataverse.writes().len();
+    let run = w.run(names::RECEIVER, signed(older));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert_eq!(w.dataverse.writes().len(), writes);
+    assert_eq!(w.dataverse.row("opportunity", &id).unwrap()["description"], json!("second"));
+}
+
+/// Partner Center does not answer in time once: the read is retried and the sync completes.
+#[test]
+fn a_timeout_is_retried() {
+    let (mut w, _, _) = synced_opportunity_world();
+    let referral_id = synced(&mut w);
+    w.referrals.edit(&referral_id, &json!({"details": {"notes": "after a timeout"}})).unwrap();
+    w.referrals.fail_operation("GetReferralById", Fault::TimedOut, 1);
+    let run = w.run(names::RECEIVER, signed(w.referrals.webhook_event("referral-updated", &referral_id)));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    let statuses: Vec<Option<u16>> = w.referrals.calls("GetReferralById").iter().map(|c| c.status).collect();
+    assert_eq!(statuses, [None, Some(200)]);
+}
+
+/// Dataverse refuses the merge's update (412): the audit records the failure with ✖, the base is
+/// untouched (the next delivery merges again), and the run fails.
+#[test]
+fn a_dataverse_conflict_on_the_merge_loses_nothing() {
+    let (mut w, id, _) = synced_opportunity_world();
+    let referral_id = synced(&mut w);
+    let base = w.dataverse.row("opportunity", &id).unwrap()["cosell_syncstate"].clone();
+    w.referrals.edit(&referral_id, &json!({"details": {"notes": "Microsoft's note"}})).unwrap();
+    w.dataverse.fail_operation("UpdateRecord", Fault::Status(412), 1);
+    let run = w.run(names::RECEIVER, signed(w.referrals.webhook_event("referral-updated", &referral_id)));
+    assert_eq!(run.status, Status::Failed, "{}", failures(&run));
+    let row = w.dataverse.row("opportunity", &id).unwrap();
+    assert_eq!(row["cosell_syncstate"], base);
+    assert!(row["cosell_audit"].as_str().unwrap().contains("✖ Partner Center → Dynamics 365 failed"));
+    // The next delivery merges it.
+    let run = w.run(names::RECEIVER, signed(w.referrals.webhook_event("referral-updated", &referral_id)));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert_eq!(w.dataverse.row("opportunity", &id).unwrap()["description"], json!("Microsoft's note"));
+}
+
+/// Qualifying the referral's lead accepts the referral in Partner Center.
+#[test]
+fn qualifying_the_lead_accepts_the_referral() {
+    let mut w = world();
+    let id = w.referrals.seed(fixture("referrals/incoming-new.json"));
+    let run = w.run(names::RECEIVER, signed(w.referrals.webhook_event("referral-created", &id)));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    let lead = w.dataverse.rows("lead").pop().unwrap();
+    w.dataverse.update("lead", lead["leadid"].as_str().unwrap(), json!({"statecode": 1, "statuscode": 3})).unwrap();
+    let run = w.run(names::LEAD_DECISION, last_change(&w, "lead"));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert!(w.referrals.violations().is_empty(), "{:?}", w.referrals.violations());
+    let referral = w.referrals.referral(&id).unwrap();
+    assert_eq!((referral["status"].as_str(), referral["substatus"].as_str()), (Some("Active"), Some("Accepted")));
+}
