@@ -388,3 +388,25 @@ fn qualifying_the_lead_accepts_the_referral() {
     let referral = w.referrals.referral(&id).unwrap();
     assert_eq!((referral["status"].as_str(), referral["substatus"].as_str()), (Some("Active"), Some("Accepted")));
 }
+
+/// Both sides changed the notes: the field map's policy keeps Dynamics 365's, Microsoft's value
+/// goes to the audit trail (never silently lost), and the kept value then reaches Partner Center.
+#[test]
+fn a_conflict_keeps_the_owner_s_value_and_audits_the_other() {
+    let (mut w, id, _) = synced_opportunity_world();
+    let referral_id = synced(&mut w);
+    w.referrals.edit(&referral_id, &json!({"details": {"notes": "Microsoft's notes"}})).unwrap();
+    w.dataverse.update("opportunity", &id, json!({"description": "Seller's notes"})).unwrap();
+    let run = w.run(names::RECEIVER, signed(w.referrals.webhook_event("referral-updated", &referral_id)));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    let row = w.dataverse.row("opportunity", &id).unwrap();
+    assert_eq!(row["description"], json!("Seller's notes"), "the owner's value is kept");
+    let audit = row["cosell_audit"].as_str().unwrap();
+    assert!(
+        audit.contains("notes kept by policy; Partner Center: Microsoft's notes, Dynamics 365: Seller's notes"),
+        "{audit}"
+    );
+    let run = w.run(names::OUTBOUND, last_change(&w, "opportunity"));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert_eq!(w.referrals.referral(&referral_id).unwrap()["details"]["notes"], json!("Seller's notes"));
+}
