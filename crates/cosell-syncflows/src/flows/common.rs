@@ -15,7 +15,9 @@ use serde_json::{json, Map, Value};
 pub const DATAVERSE_RETRY: Retry = Retry::Exponential { count: 4, interval: "PT10S" };
 
 /// A Dataverse operation (`ListRecords`, `GetItem`, `CreateRecord`, `UpdateRecord`,
-/// `PerformUnboundAction`).
+/// `PerformUnboundAction`). UNCERTAIN: rows are passed as one `item` object where a column is
+/// named by an environment variable (exports show `item/<column>` parameters, which cannot be
+/// named at run time); cosell-flow's fake accepts both.
 pub fn dataverse(operation: &'static str, parameters: &[(&str, Value)]) -> Action {
     Action::Connector {
         connection: Connection::Dataverse,
@@ -25,7 +27,8 @@ pub fn dataverse(operation: &'static str, parameters: &[(&str, Value)]) -> Actio
     }
 }
 
-/// A Partner Center Referrals operation, retried on 429 and 5xx.
+/// A Partner Center Referrals operation, retried on 429 and 5xx. UNCERTAIN: a body is passed
+/// whole under the swagger's body parameter name (`Referral`), not flattened to `Referral/…`.
 pub fn referrals(operation: &'static str, parameters: &[(&str, Value)]) -> Action {
     Action::Connector {
         connection: Connection::Referrals,

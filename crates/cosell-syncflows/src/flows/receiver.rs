@@ -23,7 +23,8 @@ fn header(name: &str) -> String {
 }
 
 /// Whether `id` has the form of a referral id: a GUID (8-4-4-4-12 hexadecimal digits). Every hex
-/// digit removed, only the four hyphens may remain, in the right places.
+/// digit removed, only the four hyphens may remain, in the right places. UNCERTAIN: every
+/// documented referral id is a GUID; the core's `WebhookEvent::referral_id` accepts any segment.
 pub fn is_guid(id: &str) -> String {
     let lower = call("toLower", &[id]);
     let stripped =
