@@ -114,6 +114,31 @@ fn the_outbound_helper_reads_an_opportunity_as_the_core_does() {
         for (key, value) in &core {
             assert_eq!(got[*key], json!(value.clone().unwrap_or_default()), "{file}: {key}");
         }
+        // The rules the flow runs fail exactly where the core's error rules of the same ids fail.
+        run.actions.insert("Dynamics_365_values".into(), got);
+        let rules = evaluate_json(&action(&flow, "Rules")["inputs"], &run).unwrap();
+        let ours: Vec<&str> = rules.as_array().unwrap().iter().map(|r| r["rule"].as_str().unwrap()).collect();
+        let failing: Vec<&str> = rules
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["failing"] == json!(true))
+            .map(|r| r["rule"].as_str().unwrap())
+            .collect();
+        let mut expected: Vec<&str> = cosell_core::rules::validate(&snapshot)
+            .iter()
+            .filter(|f| f.severity == cosell_core::rules::Severity::Error)
+            .map(|f| f.rule.as_str())
+            .filter(|r| ours.contains(r))
+            .collect();
+        expected.dedup();
+        // The flow stops at Sync = No before its rules run, and always loads the lookups (a
+        // snapshot with only their IDs is the core's "not loaded" case, not the flow's).
+        let unexpanded =
+            doc["opportunity"].as_object().unwrap().keys().any(|k| k.starts_with('_') && k.ends_with("_value"));
+        if snapshot.syncs() && !unexpanded {
+            assert_eq!(failing, expected, "{file}");
+        }
         compared += 1;
     }
     assert!(compared >= 10, "{compared} snapshots compared");
