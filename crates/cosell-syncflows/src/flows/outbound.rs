@@ -50,8 +50,7 @@ fn empty(e: &str) -> String {
 /// opportunity's own values. Each row: the rule, and the expression that is true when it fails.
 /// On every snapshot fixture they fail exactly where `rules::validate` reports an error of the
 /// same id (`tests/values.rs`). Not run here yet: the rules that compare with the last saved
-/// values or read more (contact-name-email, help-needs-visible, visibility-one-way,
-/// read-only-column, state-transition).
+/// values (visibility-one-way, read-only-column, state-transition).
 pub fn rules() -> Vec<(RuleId, String)> {
     let help = crm(keys::HELP);
     let account = |column: &str| path(&row(opp::PARENT_ACCOUNT), &[column]);
@@ -103,6 +102,24 @@ pub fn rules() -> Vec<(RuleId, String)> {
             call("and", &[&call("not", &[&empty(&help)]), &empty(&call("coalesce", &[&contact, "''"]))]),
         ),
         (RuleId::SharingNeedsSolution, call("and", &[&call("not", &[&empty(&help)]), &empty(&crm(keys::SOLUTIONS))])),
+        (RuleId::ContactNameEmail, {
+            let blank = |column: &str| {
+                empty(&call("trim", &[&call("string", &[&call("coalesce", &[&path(&contact, &[column]), "''"])])]))
+            };
+            let missing = call(
+                "or",
+                &[
+                    &blank("firstname"),
+                    &blank("lastname"),
+                    &call("and", &[&call("not", &[&empty(&help)]), &blank("emailaddress1")]),
+                ],
+            );
+            call("and", &[&call("not", &[&empty(&call("coalesce", &[&contact, "''"]))]), &missing])
+        }),
+        (
+            RuleId::HelpNeedsVisible,
+            call("and", &[&call("not", &[&empty(&help)]), &ne(&crm(keys::VISIBILITY), "'true'")]),
+        ),
     ]
 }
 
