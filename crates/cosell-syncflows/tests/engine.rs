@@ -410,3 +410,18 @@ fn a_conflict_keeps_the_owner_s_value_and_audits_the_other() {
     assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
     assert_eq!(w.referrals.referral(&referral_id).unwrap()["details"]["notes"], json!("Seller's notes"));
 }
+
+/// Disqualifying the referral's lead declines the referral.
+#[test]
+fn disqualifying_the_lead_declines_the_referral() {
+    let mut w = world();
+    let id = w.referrals.seed(fixture("referrals/incoming-new.json"));
+    let run = w.run(names::RECEIVER, signed(w.referrals.webhook_event("referral-created", &id)));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    let lead = w.dataverse.rows("lead").pop().unwrap();
+    w.dataverse.update("lead", lead["leadid"].as_str().unwrap(), json!({"statecode": 2, "statuscode": 4})).unwrap();
+    let run = w.run(names::LEAD_DECISION, last_change(&w, "lead"));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    let referral = w.referrals.referral(&id).unwrap();
+    assert_eq!((referral["status"].as_str(), referral["substatus"].as_str()), (Some("Closed"), Some("Declined")));
+}

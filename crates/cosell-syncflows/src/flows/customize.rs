@@ -6,8 +6,9 @@ use crate::wdl::{object_schema, Action, Definition, Steps, Trigger};
 use cosell_solution::flows::Flow;
 use serde_json::{json, Value};
 
-/// The tables the sync creates rows in, each with the columns the admin adds.
-pub const TABLES: [&str; 4] = ["account", "contact", "lead", "opportunity"];
+/// What the sync creates, each with the columns the admin adds: the Dataverse tables, and the
+/// referral it creates in Partner Center.
+pub const TABLES: [&str; 5] = ["account", "contact", "lead", "opportunity", "referral"];
 
 /// Called before every create with the table and the row the sync is about to create; answers
 /// the row with the organisation's mandatory columns added. The admin edits the Compose
@@ -22,7 +23,7 @@ pub fn customize() -> Flow {
         .then("Answer_the_row", Action::Response { status: 200, body: json!({"item": whole(&item)}) });
     let schema = object_schema(
         &[
-            ("table", "string", "The table of the row: account, contact, lead or opportunity."),
+            ("table", "string", "What is created: account, contact, lead, opportunity, or referral."),
             ("item", "object", "The columns the sync is about to create the row with."),
         ],
         &["table", "item"],
