@@ -425,3 +425,29 @@ fn disqualifying_the_lead_declines_the_referral() {
     let referral = w.referrals.referral(&id).unwrap();
     assert_eq!((referral["status"].as_str(), referral["substatus"].as_str()), (Some("Closed"), Some("Declined")));
 }
+
+/// A solution added to a synced opportunity reaches Partner Center through the solutions flow:
+/// one PATCH of the solution list, the core's plan for the same rows.
+#[test]
+fn a_solution_row_added_is_sent() {
+    let (mut w, id, _) = synced_opportunity_world();
+    let referral_id = synced(&mut w);
+    w.dataverse
+        .insert(
+            "cosell_partnercentersolution",
+            json!({"cosell_solutionid": "SOL-99999-AAA", "cosell_name": "Second", "cosell_opportunityid@odata.bind": format!("opportunities({id})")}),
+        )
+        .unwrap();
+    let run = w.run(names::SOLUTIONS, last_change(&w, "cosell_partnercentersolution"));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert!(w.referrals.violations().is_empty(), "{:?}", w.referrals.violations());
+    let patches = w.referrals.calls("PatchReferralById");
+    assert_eq!(patches.len(), 1);
+    let ops = &patches[0].parameters["Referral"];
+    assert_eq!(ops.as_array().unwrap().len(), 1, "{ops}");
+    assert_eq!(ops[0]["path"], json!("/details/requirements/solutions"));
+    let ids: Vec<&str> = ops[0]["value"].as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["SOL-34104-EBB", "SOL-99999-AAA"]);
+    let solutions = &w.referrals.referral(&referral_id).unwrap()["details"]["requirements"]["solutions"];
+    assert_eq!(solutions.as_array().unwrap().len(), 2);
+}
