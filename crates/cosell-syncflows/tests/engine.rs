@@ -381,12 +381,29 @@ fn qualifying_the_lead_accepts_the_referral() {
     let run = w.run(names::RECEIVER, signed(w.referrals.webhook_event("referral-created", &id)));
     assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
     let lead = w.dataverse.rows("lead").pop().unwrap();
-    w.dataverse.update("lead", lead["leadid"].as_str().unwrap(), json!({"statecode": 1, "statuscode": 3})).unwrap();
+    // Dynamics 365 qualifies: it creates the opportunity and links it from the lead.
+    let opportunity = w.dataverse.insert("opportunity", json!({"name": "Contoso (qualified)"})).unwrap();
+    let qualified = json!({"statecode": 1, "statuscode": 3, "qualifyingopportunityid@odata.bind": format!("opportunities({opportunity})")});
+    w.dataverse.update("lead", lead["leadid"].as_str().unwrap(), qualified).unwrap();
     let run = w.run(names::LEAD_DECISION, last_change(&w, "lead"));
     assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
     assert!(w.referrals.violations().is_empty(), "{:?}", w.referrals.violations());
+    assert!(w.dataverse.violations().is_empty(), "{:?}", w.dataverse.violations());
     let referral = w.referrals.referral(&id).unwrap();
     assert_eq!((referral["status"].as_str(), referral["substatus"].as_str()), (Some("Active"), Some("Accepted")));
+    // The referral is carried on to the opportunity, as the core's lifecycle plans it.
+    let row = w.dataverse.row("opportunity", &opportunity).unwrap();
+    assert_eq!(row["cosell_referralidentifier"], json!(id));
+    assert_eq!(row["cosell_syncwithpartnercenter"], json!(true));
+    let lead_base = cosell_core::snapshot::SyncState::parse(lead["cosell_syncstate"].as_str().unwrap(), "$").unwrap();
+    let config = cosell_core::config::Config::default();
+    let core = cosell_core::sync::lifecycle::on_lead_qualified(&lead_base, &opportunity, &config).unwrap();
+    let stored = cosell_core::snapshot::SyncState::parse(row["cosell_syncstate"].as_str().unwrap(), "$").unwrap();
+    assert_eq!(stored.fields, core.base.fields);
+    assert_eq!((stored.status, stored.substatus), (core.base.status, core.base.substatus));
+    assert_eq!(stored.e_tag.as_deref(), referral["eTag"].as_str(), "the eTag of the PATCH response");
+    let ops: Value = serde_json::to_value(&core.patch.operations).unwrap();
+    assert_eq!(w.referrals.calls("PatchReferralById")[0].parameters["Referral"], ops);
 }
 
 /// Both sides changed the notes: the field map's policy keeps Dynamics 365's, Microsoft's value

@@ -103,6 +103,43 @@ pub fn lead_decision() -> Flow {
             ),
         )
         .then(
+            "Carry_the_referral_on",
+            Action::If {
+                expression: crate::wdl::cond::is_true(&accepted),
+                then: Steps::new().then(
+                    "Onto_the_new_opportunity",
+                    super::common::dataverse(
+                        "UpdateRecord",
+                        &[
+                            ("entityName", json!(opp::ENTITY_SET)),
+                            ("recordId", json!(whole(&trigger_body("_qualifyingopportunityid_value")))),
+                            (&format!("item/{}", opp::REFERRAL_ID), json!(whole(&trigger_body(lead::REFERRAL_ID)))),
+                            (&format!("item/{}", opp::REFERRAL_LINK), json!(whole(&trigger_body(lead::REFERRAL_LINK)))),
+                            (&format!("item/{}", opp::SYNC), json!(true)),
+                            (
+                                &format!("item/{}", opp::SYNC_STATE),
+                                json!(whole(&decided_base(&base, "Active", "Accepted", "Open"))),
+                            ),
+                        ],
+                    ),
+                ),
+                otherwise: Steps::new().then(
+                    "Record_the_decline",
+                    super::common::dataverse(
+                        "UpdateRecord",
+                        &[
+                            ("entityName", json!(lead::ENTITY_SET)),
+                            ("recordId", json!(whole(&trigger_body(lead::ID)))),
+                            (
+                                &format!("item/{}", lead::SYNC_STATE),
+                                json!(whole(&decided_base(&base, "Closed", "Declined", "Declined"))),
+                            ),
+                        ],
+                    ),
+                ),
+            },
+        )
+        .then(
             "Bring_the_answer_back",
             call_child(names::INBOUND_HELPER, json!({"referralId": whole(&trigger_body(lead::REFERRAL_ID))})),
         );
@@ -126,6 +163,21 @@ pub fn lead_decision() -> Flow {
     );
     f.connections = connections_of(&[Connection::Dataverse, Connection::Referrals]);
     f
+}
+
+/// The lead's base after the decision (`lifecycle::on_lead_qualified` / `on_lead_disqualified`):
+/// the new status and the PATCH response's eTag, the outcome in the base's status field.
+fn decided_base(base: &str, status: &str, substatus: &str, outcome: &str) -> String {
+    let answer = crate::expr::body("Accept_or_decline");
+    let fields = call(
+        "setProperty",
+        &[&call("coalesce", &[&path(base, &["fields"]), "json('{}')"]), "'status'", &crate::expr::lit(outcome)],
+    );
+    let mut b = call("setProperty", &[base, "'eTag'", &path(&answer, &["eTag"])]);
+    b = call("setProperty", &[&b, "'status'", &crate::expr::lit(status)]);
+    b = call("setProperty", &[&b, "'substatus'", &crate::expr::lit(substatus)]);
+    b = call("setProperty", &[&b, "'fields'", &fields]);
+    call("string", &[&b])
 }
 
 /// "Partner Center Referrals Backfill": every referral, page by page, through the helper.
