@@ -43,7 +43,7 @@ fn main() {
     let patch = w.run(names::OUTBOUND, last_change(&w, "opportunity"));
     // Floor: the PATCH and the write of the base.
     calls = row(&w, "D365 → PC: deal value edited (PATCH)", &patch, calls, 2);
-    let referral = w.referrals.referrals().pop().and_then(|r| r["id"].as_str().map(str::to_owned)).unwrap_or_default();
+    let referral = opportunity_referral(&w);
     let _ = w.referrals.edit(&referral, &json!({"details": {"notes": "Microsoft: budget approved."}}));
     let event = w.referrals.webhook_event("referral-updated", &referral);
     let inbound = w.run(names::RECEIVER, signed(event));

@@ -78,7 +78,7 @@ fn echoes_are_skipped_and_an_edit_is_patched_with_the_stored_etag() {
     let run = w.run(names::OUTBOUND, echo);
     assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
     assert!(w.referrals.calls("PatchReferralById").is_empty(), "an echo calls nothing");
-    assert_eq!(w.referrals.calls("CreateReferral").len(), 1);
+    assert_eq!(w.referrals.calls("CreateReferral").len(), 2, "the two linked creates of the first sync only");
 
     let stored = w.dataverse.row("opportunity", &id).unwrap();
     let base = cosell_core::snapshot::SyncState::parse(stored["cosell_syncstate"].as_str().unwrap(), "$").unwrap();
@@ -114,9 +114,24 @@ fn an_opportunity_with_sync_yes_becomes_a_referral() {
     assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
     assert!(w.referrals.violations().is_empty(), "{:?}", w.referrals.violations());
     assert!(w.dataverse.violations().is_empty(), "{:?}", w.dataverse.violations());
+    // Co-sell (help is asked): the docs' two linked creates, as the core's create plan has them.
     let created = w.referrals.calls("CreateReferral");
-    assert_eq!(created.len(), 1);
-    let referral = w.referrals.referrals().pop().unwrap();
+    assert_eq!(created.len(), 2);
+    let plan =
+        cosell_core::sync::lifecycle::create_plan(&cosell_core::snapshot::Snapshot::from_value(&snapshot).unwrap())
+            .unwrap();
+    let plan = serde_json::to_value(&plan).unwrap();
+    let (first, second) = (&created[0].parameters["Referral"], &created[1].parameters["Referral"]);
+    assert_eq!(first["target"], plan["referral"]["target"]);
+    assert_eq!(second["target"], plan["forMicrosoft"]["target"]);
+    assert_eq!(second["consent"]["consentToShareReferralWithMicrosoftSellers"], json!(true));
+    let all = w.referrals.referrals();
+    let referral = all
+        .iter()
+        .find(|r| r["id"] == w.dataverse.row("opportunity", &id).unwrap()["cosell_referralidentifier"])
+        .unwrap()
+        .clone();
+    assert_eq!(second["engagementId"], referral["engagementId"], "linked by the first one's engagement");
     let back = w.dataverse.row("opportunity", &id).unwrap();
     assert_eq!(back["cosell_referralidentifier"], referral["id"]);
     assert!(back["cosell_referrallink"].as_str().unwrap().ends_with(referral["id"].as_str().unwrap()));
@@ -226,8 +241,8 @@ fn a_throttled_create_is_retried() {
     w.referrals.fail_operation("CreateReferral", Fault::Status(429), 2);
     let _ = synced(&mut w);
     let statuses: Vec<Option<u16>> = w.referrals.calls("CreateReferral").iter().map(|c| c.status).collect();
-    assert_eq!(statuses, [Some(429), Some(429), Some(200)]);
-    assert_eq!(w.referrals.referrals().len(), 1);
+    assert_eq!(statuses, [Some(429), Some(429), Some(200), Some(200)], "the partner's referral, then Microsoft's");
+    assert_eq!(w.referrals.referrals().len(), 2);
 }
 
 /// Partner Center fails for good (500 on every retry): the audit says so with ✖, the base and

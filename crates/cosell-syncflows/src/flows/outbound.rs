@@ -286,8 +286,40 @@ fn write_base(prefix: &str, referral: &str, settled: &str, message: &str, extra:
     state_steps.then(&format!("{prefix}_write_back"), dataverse("UpdateRecord", &parameters))
 }
 
+/// The second create of a co-sell: the same deal for Microsoft (`msft`), Shared with its sellers,
+/// in the first referral's engagement.
+fn microsoft_create(item: &str, created: &str) -> Steps {
+    let consent = call(
+        "setProperty",
+        &[
+            &call("coalesce", &[&path(item, &["consent"]), "json('{}')"]),
+            "'consentToShareReferralWithMicrosoftSellers'",
+            "true",
+        ],
+    );
+    let target = crate::expr::json_literal(
+        &json!([{"id": cosell_core::mapping::MICROSOFT_ORGANIZATION_ID, "type": "BusinessProfileLocation"}]),
+    );
+    let mut r = call("setProperty", &[item, "'target'", &target]);
+    r = call("setProperty", &[&r, "'consent'", &consent]);
+    r = call("setProperty", &[&r, "'engagementId'", &path(created, &["engagementId"])]);
+    Steps::new()
+        .then("Create_the_referral_for_Microsoft", referrals("CreateReferral", &[("Referral", json!(whole(&r)))]))
+        .after(
+            "Microsoft_create_failed",
+            Action::Scope(fail(
+                "microsoft_create_failure",
+                &call("string", &[&body("Create_the_referral_for_Microsoft")]),
+                "co-sell-create-failed",
+            )),
+            &[("Create_the_referral_for_Microsoft", NOT_SUCCEEDED)],
+        )
+}
+
 fn create() -> Steps {
     let created = body("Create_the_referral");
+    let item = path(&body("Customize_the_referral"), &["item"]);
+    let co_sell = call("not", &[&empty(&crm(keys::HELP))]);
     let link =
         call("replace", &[&crate::expr::parameter(vars::REFERRAL_LINK_TEMPLATE), "'{id}'", &path(&created, &["id"])]);
     let success = Steps::new()
@@ -306,17 +338,32 @@ fn create() -> Steps {
                 ("item/cosell_referrallink", json!(whole(&link))),
             ],
         ))
+        .then(
+            "Co_sell_with_Microsoft",
+            Action::If {
+                expression: cond::is_true(&co_sell),
+                then: microsoft_create(&item, &created),
+                otherwise: Steps::new(),
+            },
+        )
         .then("Answer_created", respond(200, json!({"synced": true, "created": whole(&path(&created, &["id"]))})));
+    let first = call("if", &[&co_sell, &call("setProperty", &[&item, "'target'", &outputs("Partner_target")]), &item]);
     Steps::new()
         .then(
             "Customize_the_referral",
             call_child(names::CUSTOMIZE, json!({"table": "referral", "item": create_payload()})),
         )
+        // Co-sell is the docs' two linked creates (`lifecycle::create_plan`): first the partner's
+        // Shared referral, targeted at its solution profile.
+        .then(
+            "Partner_target",
+            Action::Compose(json!([{"id": whole(&path(&call("first", &[&body("Solution_tags")]), &["id"])), "type": "SolutionProfile"}])),
+        )
         .then(
             "Create_the_referral",
             referrals(
                 "CreateReferral",
-                &[("Referral", json!(whole(&path(&body("Customize_the_referral"), &["item"]))))],
+                &[("Referral", json!(whole(&first)))],
             ),
         )
         .after("Created", Action::Scope(success), &[("Create_the_referral", &[Status::Succeeded])])

@@ -105,5 +105,12 @@ pub fn synced(w: &mut World) -> String {
     let save = last_change(w, "opportunity");
     let run = w.run(names::OUTBOUND, save);
     assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
-    w.referrals.referrals().pop().unwrap()["id"].as_str().unwrap().to_owned()
+    opportunity_referral(w)
+}
+
+/// The referral id the (only) opportunity holds: the partner's own referral, not the one created
+/// for Microsoft in a co-sell.
+pub fn opportunity_referral(w: &World) -> String {
+    let rows = w.dataverse.rows("opportunity");
+    rows.iter().find_map(|r| r["cosell_referralidentifier"].as_str().map(str::to_owned)).unwrap()
 }
