@@ -33,8 +33,9 @@ fn main() {
     let (mut w, id, _) = synced_opportunity_world();
     let mut calls = service_calls(&w);
     let create = w.run(names::OUTBOUND, last_change(&w, "opportunity"));
-    // Floor: the create, and one Dataverse write of Referral Identifier, Link, base and ✔.
-    calls = row(&w, "D365 → PC: new opportunity (create)", &create, calls, 2);
+    // Floor: the two linked creates of a co-sell, and one Dataverse write of Referral
+    // Identifier, Link, base and ✔.
+    calls = row(&w, "D365 → PC: new co-sell opportunity (two creates)", &create, calls, 3);
     let echo = w.run(names::OUTBOUND, last_change(&w, "opportunity"));
     // Floor: nothing to send (but the opportunity's solutions must be read to know it).
     row(&w, "D365 → PC: the sync's own write (echo)", &echo, calls, 1);
