@@ -1,0 +1,485 @@
+//! The generated flows run in cosell-flow's engine against the fake Partner Center and Dataverse:
+//! the seed's two scenarios, lifecycle steps and faults, each asserting the exact requests and
+//! writes and comparing them with what cosell-core computes from the same inputs.
+
+mod support;
+
+use cosell_flow::fake::{FakeService, Fault};
+use cosell_flow::run::{Status, TriggerInput};
+use cosell_syncflows::flows::names;
+use serde_json::{json, Value};
+use support::*;
+
+#[test]
+fn a_forged_callback_without_signature_headers_reads_and_writes_nothing() {
+    let mut w = world();
+    let id = w.referrals.seed(fixture("referrals/incoming-new.json"));
+    let event = w.referrals.webhook_event("referral-created", &id);
+    let run = w.run(names::RECEIVER, TriggerInput::body(event));
+    assert_eq!(run.status, Status::Cancelled, "{}", failures(&run));
+    assert!(w.referrals.log().is_empty());
+    assert!(w.dataverse.writes().is_empty());
+}
+
+#[test]
+fn a_made_up_referral_id_writes_nothing() {
+    let mut w = world();
+    let event = w.referrals.webhook_event("referral-updated", "49d90c72-3326-4f61-aacc-2cb57970448c");
+    let run = w.run(names::RECEIVER, signed(event));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert!(w.dataverse.writes().is_empty());
+    assert_eq!(
+        w.referrals.calls("GetReferralById").len(),
+        1,
+        "the helper asked Partner Center, which does not know it"
+    );
+}
+
+#[test]
+fn a_referral_created_in_partner_center_lands_in_dynamics_365() {
+    let mut w = world();
+    let id = w.referrals.seed(fixture("referrals/incoming-new.json"));
+    let event = w.referrals.webhook_event("referral-created", &id);
+    let run = w.run(names::RECEIVER, signed(event));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    let writes = w.dataverse.writes();
+    assert!(w.dataverse.violations().is_empty(), "{:?}", w.dataverse.violations());
+    let tables: Vec<&str> = writes.iter().map(|w| w.table.as_str()).collect();
+    assert_eq!(
+        tables,
+        ["account", "contact", "lead"],
+        "a new referral, not accepted yet, is a lead with its account and contact"
+    );
+    let referral = cosell_core::referral::Referral::from_json(&w.referrals.referral(&id).unwrap().to_string()).unwrap();
+    let lead = &writes[2].columns;
+    assert_eq!(lead["cosell_referralidentifier"], json!(id));
+    assert_eq!(lead["cosell_syncwithpartnercenter"], json!(true));
+    // The base the flow stored is the core's base of the referral.
+    let stored = cosell_core::snapshot::SyncState::parse(lead["cosell_syncstate"].as_str().unwrap(), "$").unwrap();
+    let core = cosell_core::sync::base_of_referral(&referral);
+    assert_eq!(stored.fields, core.fields);
+    assert_eq!((stored.referral_id, stored.e_tag), (core.referral_id, core.e_tag));
+    // Delivering the same event again creates nothing more.
+    let again = w.referrals.webhook_event("referral-created", &id);
+    let run = w.run(names::RECEIVER, signed(again));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert_eq!(w.dataverse.writes().len(), writes.len(), "the second delivery writes nothing");
+    assert_eq!(w.dataverse.rows("lead").len(), 1);
+}
+
+/// After the create, the sync's own write back comes back as a change: nothing differs from the
+/// base, so Partner Center is not called. A seller's edit of the deal value is then sent as one
+/// PATCH with the stored eTag, exactly what the core's outbound merge plans.
+#[test]
+fn echoes_are_skipped_and_an_edit_is_patched_with_the_stored_etag() {
+    let (mut w, id, snapshot) = synced_opportunity_world();
+    let referral_id = synced(&mut w);
+    let echo = last_change(&w, "opportunity");
+    let run = w.run(names::OUTBOUND, echo);
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert!(w.referrals.calls("PatchReferralById").is_empty(), "an echo calls nothing");
+    assert_eq!(w.referrals.calls("CreateReferral").len(), 2, "the two linked creates of the first sync only");
+
+    let stored = w.dataverse.row("opportunity", &id).unwrap();
+    let base = cosell_core::snapshot::SyncState::parse(stored["cosell_syncstate"].as_str().unwrap(), "$").unwrap();
+    assert_eq!(base.e_tag.as_deref(), w.referrals.referral(&referral_id).unwrap()["eTag"].as_str());
+    w.dataverse.update("opportunity", &id, json!({"estimatedvalue": 60000})).unwrap();
+    let run = w.run(names::OUTBOUND, last_change(&w, "opportunity"));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert!(w.referrals.violations().is_empty(), "{:?}", w.referrals.violations());
+    let patches = w.referrals.calls("PatchReferralById");
+    assert_eq!(patches.len(), 1, "{}", failures(&run));
+    let sent = Value::Object(patches[0].parameters.clone());
+    assert_eq!(sent["If-Match"].as_str(), base.e_tag.as_deref(), "If-Match is the stored eTag");
+    // Exactly the core's outbound plan for the same opportunity and base.
+    let mut doc = snapshot.clone();
+    doc["opportunity"]["estimatedvalue"] = json!(60000);
+    doc["opportunity"]["opportunityid"] = json!(id);
+    doc["opportunity"]["cosell_syncstate"] = stored["cosell_syncstate"].clone();
+    let s = cosell_core::snapshot::Snapshot::from_value(&doc).unwrap();
+    let plan = cosell_core::sync::outbound(&s, &base, None);
+    assert_eq!(sent["Referral"], serde_json::to_value(&plan.operations).unwrap());
+    assert_eq!(plan.if_match, base.e_tag);
+    assert_eq!(w.referrals.referral(&referral_id).unwrap()["details"]["dealValue"], json!(60000));
+}
+
+/// The seed's first scenario: an opportunity saved in Dynamics 365 with Sync = Yes becomes a
+/// referral; Referral Identifier, Referral Link and ✔ are written back.
+#[test]
+fn an_opportunity_with_sync_yes_becomes_a_referral() {
+    let (mut w, id, snapshot) = synced_opportunity_world();
+    let save = last_change(&w, "opportunity");
+    let before = w.dataverse.writes().len();
+    let run = w.run(names::OUTBOUND, save);
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert!(w.referrals.violations().is_empty(), "{:?}", w.referrals.violations());
+    assert!(w.dataverse.violations().is_empty(), "{:?}", w.dataverse.violations());
+    // Co-sell (help is asked): the docs' two linked creates, as the core's create plan has them.
+    let created = w.referrals.calls("CreateReferral");
+    assert_eq!(created.len(), 2);
+    let plan =
+        cosell_core::sync::lifecycle::create_plan(&cosell_core::snapshot::Snapshot::from_value(&snapshot).unwrap())
+            .unwrap();
+    let plan = serde_json::to_value(&plan).unwrap();
+    let (first, second) = (&created[0].parameters["Referral"], &created[1].parameters["Referral"]);
+    assert_eq!(first["target"], plan["referral"]["target"]);
+    assert_eq!(second["target"], plan["forMicrosoft"]["target"]);
+    assert_eq!(second["consent"]["consentToShareReferralWithMicrosoftSellers"], json!(true));
+    let all = w.referrals.referrals();
+    let referral = all
+        .iter()
+        .find(|r| r["id"] == w.dataverse.row("opportunity", &id).unwrap()["cosell_referralidentifier"])
+        .unwrap()
+        .clone();
+    assert_eq!(second["engagementId"], referral["engagementId"], "linked by the first one's engagement");
+    let back = w.dataverse.row("opportunity", &id).unwrap();
+    assert_eq!(back["cosell_referralidentifier"], referral["id"]);
+    assert!(back["cosell_referrallink"].as_str().unwrap().ends_with(referral["id"].as_str().unwrap()));
+    assert_eq!(back["name"], json!("✔ Contoso supply chain modernization"));
+    assert_eq!(w.dataverse.writes().len(), before + 1, "one write back");
+    // The create carries what the core's mapping sends for the same snapshot.
+    let core = cosell_core::mapping::to_referral(&cosell_core::snapshot::Snapshot::from_value(&snapshot).unwrap());
+    let core = serde_json::to_value(core).unwrap();
+    for pointer in [
+        "/name",
+        "/details/dealValue",
+        "/details/currency",
+        "/details/notes",
+        "/details/closingDateTime",
+        "/type",
+        "/customerProfile/name",
+        "/customerProfile/address/country",
+        "/inviteContext/assistanceRequestCode",
+    ] {
+        assert_eq!(referral.pointer(pointer), core.pointer(pointer), "{pointer}");
+    }
+}
+
+/// A stale eTag: Microsoft changed the closing date while the seller changed the deal value.
+/// The PATCH answers 412; the inbound merge brings the closing date in (and the fresh eTag), then
+/// the deal value goes out: both edits survive.
+#[test]
+fn a_stale_etag_is_merged_and_both_edits_survive() {
+    let (mut w, id, _) = synced_opportunity_world();
+    let referral_id = synced(&mut w);
+    w.referrals.edit(&referral_id, &json!({"details": {"closingDateTime": "2025-12-31T00:00:00Z"}})).unwrap();
+    w.dataverse.update("opportunity", &id, json!({"estimatedvalue": 60000})).unwrap();
+    let run = w.run(names::OUTBOUND, last_change(&w, "opportunity"));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert!(w.referrals.violations().is_empty(), "{:?}", w.referrals.violations());
+    assert!(w.dataverse.violations().is_empty(), "{:?}", w.dataverse.violations());
+    let statuses: Vec<Option<u16>> = w.referrals.calls("PatchReferralById").iter().map(|c| c.status).collect();
+    assert_eq!(statuses, [Some(412), Some(200)]);
+    let referral = w.referrals.referral(&referral_id).unwrap();
+    assert_eq!(referral["details"]["dealValue"], json!(60000));
+    assert_eq!(referral["details"]["closingDateTime"], json!("2025-12-31T00:00:00Z"));
+    let row = w.dataverse.row("opportunity", &id).unwrap();
+    assert_eq!(row["estimatedclosedate"], json!("2025-12-31"));
+    assert_eq!(row["estimatedvalue"].as_f64(), Some(60000.0));
+    let base = cosell_core::snapshot::SyncState::parse(row["cosell_syncstate"].as_str().unwrap(), "$").unwrap();
+    assert_eq!(base.e_tag.as_deref(), referral["eTag"].as_str(), "the base holds the latest eTag");
+    assert_eq!(base.field("closingDate"), Some("2025-12-31"));
+    assert_eq!(base.field("dealValue"), Some("60000.00"));
+}
+
+/// A Microsoft seller's edit of the notes reaches Dynamics 365 as the core's inbound merge plans
+/// it (the description only); the same delivery again writes nothing.
+#[test]
+fn a_partner_center_edit_is_merged_and_redelivery_changes_nothing() {
+    let (mut w, id, _) = synced_opportunity_world();
+    let referral_id = synced(&mut w);
+    w.referrals.edit(&referral_id, &json!({"details": {"notes": "Microsoft: budget approved."}})).unwrap();
+    let before = w.dataverse.writes().len();
+    let event = w.referrals.webhook_event("referral-updated", &referral_id);
+    let run = w.run(names::RECEIVER, signed(event.clone()));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert!(w.dataverse.violations().is_empty(), "{:?}", w.dataverse.violations());
+    let writes = w.dataverse.writes();
+    assert_eq!(writes.len(), before + 1, "one update of the opportunity");
+    let update = &writes.last().unwrap().columns;
+    assert_eq!(update["description"], json!("Microsoft: budget approved."));
+    assert_eq!(update["name"], json!("✔ Contoso supply chain modernization"), "never renamed");
+    let row = w.dataverse.row("opportunity", &id).unwrap();
+    let base = cosell_core::snapshot::SyncState::parse(row["cosell_syncstate"].as_str().unwrap(), "$").unwrap();
+    assert_eq!(base.field("notes"), Some("Microsoft: budget approved."));
+    assert!(row["cosell_audit"].as_str().unwrap().contains("changed in Partner Center: notes"));
+    let run = w.run(names::RECEIVER, signed(event));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert_eq!(w.dataverse.writes().len(), before + 1, "the same delivery again writes nothing");
+}
+
+/// A rule failure: help from Microsoft without a solution. The findings go to the audit trail
+/// with ✖, and Partner Center is not called.
+#[test]
+fn a_rule_failure_is_audited_and_partner_center_is_not_called() {
+    let (mut w, id, _) = synced_opportunity_world();
+    for row in w.dataverse.rows("cosell_partnercentersolution") {
+        w.dataverse
+            .delete("cosell_partnercentersolution", row["cosell_partnercentersolutionid"].as_str().unwrap())
+            .unwrap();
+    }
+    w.dataverse.update("opportunity", &id, json!({"description": "touched"})).unwrap();
+    let run = w.run(names::OUTBOUND, last_change(&w, "opportunity"));
+    assert_eq!(run.status, Status::Failed, "the admin sees a failed run");
+    assert!(w.referrals.log().is_empty(), "Partner Center is not called");
+    let row = w.dataverse.row("opportunity", &id).unwrap();
+    assert!(
+        row["cosell_audit"]
+            .as_str()
+            .unwrap()
+            .contains("✖ Dynamics 365 → Partner Center failed: rules failed: sharing-needs-solution"),
+        "{}",
+        row["cosell_audit"]
+    );
+    assert_eq!(row["name"], json!("✖ Contoso supply chain modernization"));
+}
+
+/// Throttling: a 429 on the create is retried by the platform; the referral is created once.
+#[test]
+fn a_throttled_create_is_retried() {
+    let (mut w, _, _) = synced_opportunity_world();
+    w.referrals.fail_operation("CreateReferral", Fault::Status(429), 2);
+    let _ = synced(&mut w);
+    let statuses: Vec<Option<u16>> = w.referrals.calls("CreateReferral").iter().map(|c| c.status).collect();
+    assert_eq!(statuses, [Some(429), Some(429), Some(200), Some(200)], "the partner's referral, then Microsoft's");
+    assert_eq!(w.referrals.referrals().len(), 2);
+}
+
+/// Partner Center fails for good (500 on every retry): the audit says so with ✖, the base and
+/// eTag are untouched (the next change sends the edit again), the run fails.
+#[test]
+fn a_persistent_server_error_loses_nothing() {
+    let (mut w, id, _) = synced_opportunity_world();
+    let _ = synced(&mut w);
+    let before = w.dataverse.row("opportunity", &id).unwrap()["cosell_syncstate"].clone();
+    w.referrals.fail_operation("PatchReferralById", Fault::Status(500), 10);
+    w.dataverse.update("opportunity", &id, json!({"estimatedvalue": 70000})).unwrap();
+    let run = w.run(names::OUTBOUND, last_change(&w, "opportunity"));
+    assert_eq!(run.status, Status::Failed);
+    assert_eq!(w.referrals.calls("PatchReferralById").len(), 5, "the first try and 4 retries");
+    let row = w.dataverse.row("opportunity", &id).unwrap();
+    assert_eq!(row["cosell_syncstate"], before, "the base is untouched");
+    assert_eq!(row["estimatedvalue"].as_f64(), Some(70000.0), "the seller's value is kept");
+    assert!(row["cosell_audit"].as_str().unwrap().contains("✖ Dynamics 365 → Partner Center failed"));
+}
+
+/// Won in Dynamics 365 → Closed/Won in Partner Center, then nothing more is sent: terminal.
+#[test]
+fn won_in_dynamics_365_closes_the_referral_and_nothing_follows() {
+    let (mut w, id, _) = synced_opportunity_world();
+    let referral_id = synced(&mut w);
+    w.dataverse.update("opportunity", &id, json!({"statecode": 1, "statuscode": 3})).unwrap();
+    let run = w.run(names::OUTBOUND, last_change(&w, "opportunity"));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert!(w.referrals.violations().is_empty(), "{:?}", w.referrals.violations());
+    let referral = w.referrals.referral(&referral_id).unwrap();
+    assert_eq!((referral["status"].as_str(), referral["substatus"].as_str()), (Some("Closed"), Some("Won")));
+    w.dataverse.update("opportunity", &id, json!({"estimatedvalue": 99000})).unwrap();
+    let run = w.run(names::OUTBOUND, last_change(&w, "opportunity"));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert_eq!(w.referrals.calls("PatchReferralById").len(), 1, "a closed referral is not patched again");
+}
+
+/// Backfill: every referral, page by page, lands in Dynamics 365; run again, nothing changes.
+#[test]
+fn backfill_brings_every_referral_page_by_page() {
+    let mut w = world();
+    w.referrals.set_page_size(2);
+    let mut ids = Vec::new();
+    for (i, name) in ["Fabrikam", "Northwind", "Tailspin"].iter().enumerate() {
+        let mut r = fixture("referrals/incoming-new.json");
+        r.as_object_mut().unwrap().remove("id");
+        r["customerProfile"]["name"] = json!(name);
+        r["customerProfile"]["team"][0]["email"] = json!(format!("buyer{i}@example.com"));
+        ids.push(w.referrals.seed(r));
+    }
+    let run = w.run(names::BACKFILL, TriggerInput::body(json!({})));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert_eq!(w.referrals.calls("GetAllReferrals").len(), 2, "two pages of two");
+    let leads: Vec<String> =
+        w.dataverse.rows("lead").iter().map(|l| l["cosell_referralidentifier"].as_str().unwrap().to_owned()).collect();
+    let mut expected = ids.clone();
+    expected.sort();
+    let mut got = leads.clone();
+    got.sort();
+    assert_eq!(got, expected);
+    let writes = w.dataverse.writes().len();
+    let run = w.run(names::BACKFILL, TriggerInput::body(json!({})));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert_eq!(w.dataverse.writes().len(), writes, "a second backfill writes nothing");
+}
+
+/// Webhook registration: registers the four events with the signature header option; a second
+/// run without Overwrite refuses; with Overwrite it replaces.
+#[test]
+fn the_webhook_is_registered_once_and_replaced_only_when_asked() {
+    let mut w = world();
+    let url = "https://prod-00.westeurope.logic.azure.com/workflows/x/triggers/manual/paths/invoke";
+    let run = w.run(
+        names::WEBHOOK_REGISTRATION,
+        TriggerInput::body(json!({"endpoint": url, "events": "", "overwrite": false})),
+    );
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    let run = w.run(
+        names::WEBHOOK_REGISTRATION,
+        TriggerInput::body(json!({"endpoint": url, "events": "", "overwrite": false})),
+    );
+    assert_eq!(run.status, Status::Failed, "a registration exists and Overwrite is No");
+    let run = w.run(
+        names::WEBHOOK_REGISTRATION,
+        TriggerInput::body(json!({"endpoint": url, "events": "referral-created, referral-updated", "overwrite": true})),
+    );
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    let show = w.run(names::WEBHOOK_SHOW, TriggerInput::body(json!({})));
+    assert_eq!(show.status, Status::Succeeded, "{}", failures(&show));
+    let answer = serde_json::to_string(&show.to_json()).unwrap();
+    assert!(answer.contains("prod-00.westeurope.logic.azure.com") && answer.contains("referral-updated"), "{answer}");
+}
+
+/// Two edits in Partner Center, their events delivered newest first: the helper re-reads the
+/// referral each time, so the first delivery brings the latest state and the second is an echo.
+#[test]
+fn out_of_order_deliveries_change_nothing_the_second_time() {
+    let (mut w, id, _) = synced_opportunity_world();
+    let referral_id = synced(&mut w);
+    w.referrals.edit(&referral_id, &json!({"details": {"notes": "first"}})).unwrap();
+    let older = w.referrals.webhook_event("referral-updated", &referral_id);
+    w.referrals.edit(&referral_id, &json!({"details": {"notes": "second"}})).unwrap();
+    let newer = w.referrals.webhook_event("referral-updated", &referral_id);
+    let run = w.run(names::RECEIVER, signed(newer));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    let writes = w.dataverse.writes().len();
+    let run = w.run(names::RECEIVER, signed(older));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert_eq!(w.dataverse.writes().len(), writes);
+    assert_eq!(w.dataverse.row("opportunity", &id).unwrap()["description"], json!("second"));
+}
+
+/// Partner Center does not answer in time once: the read is retried and the sync completes.
+#[test]
+fn a_timeout_is_retried() {
+    let (mut w, _, _) = synced_opportunity_world();
+    let referral_id = synced(&mut w);
+    w.referrals.edit(&referral_id, &json!({"details": {"notes": "after a timeout"}})).unwrap();
+    w.referrals.fail_operation("GetReferralById", Fault::TimedOut, 1);
+    let run = w.run(names::RECEIVER, signed(w.referrals.webhook_event("referral-updated", &referral_id)));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    let statuses: Vec<Option<u16>> = w.referrals.calls("GetReferralById").iter().map(|c| c.status).collect();
+    assert_eq!(statuses, [None, Some(200)]);
+}
+
+/// Dataverse refuses the merge's update (412): the audit records the failure with ✖, the base is
+/// untouched (the next delivery merges again), and the run fails.
+#[test]
+fn a_dataverse_conflict_on_the_merge_loses_nothing() {
+    let (mut w, id, _) = synced_opportunity_world();
+    let referral_id = synced(&mut w);
+    let base = w.dataverse.row("opportunity", &id).unwrap()["cosell_syncstate"].clone();
+    w.referrals.edit(&referral_id, &json!({"details": {"notes": "Microsoft's note"}})).unwrap();
+    w.dataverse.fail_operation("UpdateRecord", Fault::Status(412), 1);
+    let run = w.run(names::RECEIVER, signed(w.referrals.webhook_event("referral-updated", &referral_id)));
+    assert_eq!(run.status, Status::Failed, "{}", failures(&run));
+    let row = w.dataverse.row("opportunity", &id).unwrap();
+    assert_eq!(row["cosell_syncstate"], base);
+    assert!(row["cosell_audit"].as_str().unwrap().contains("✖ Partner Center → Dynamics 365 failed"));
+    // The next delivery merges it.
+    let run = w.run(names::RECEIVER, signed(w.referrals.webhook_event("referral-updated", &referral_id)));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert_eq!(w.dataverse.row("opportunity", &id).unwrap()["description"], json!("Microsoft's note"));
+}
+
+/// Qualifying the referral's lead accepts the referral in Partner Center.
+#[test]
+fn qualifying_the_lead_accepts_the_referral() {
+    let mut w = world();
+    let id = w.referrals.seed(fixture("referrals/incoming-new.json"));
+    let run = w.run(names::RECEIVER, signed(w.referrals.webhook_event("referral-created", &id)));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    let lead = w.dataverse.rows("lead").pop().unwrap();
+    // Dynamics 365 qualifies: it creates the opportunity and links it from the lead.
+    let opportunity = w.dataverse.insert("opportunity", json!({"name": "Contoso (qualified)"})).unwrap();
+    let qualified = json!({"statecode": 1, "statuscode": 3, "qualifyingopportunityid@odata.bind": format!("opportunities({opportunity})")});
+    w.dataverse.update("lead", lead["leadid"].as_str().unwrap(), qualified).unwrap();
+    let run = w.run(names::LEAD_DECISION, last_change(&w, "lead"));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert!(w.referrals.violations().is_empty(), "{:?}", w.referrals.violations());
+    assert!(w.dataverse.violations().is_empty(), "{:?}", w.dataverse.violations());
+    let referral = w.referrals.referral(&id).unwrap();
+    assert_eq!((referral["status"].as_str(), referral["substatus"].as_str()), (Some("Active"), Some("Accepted")));
+    // The referral is carried on to the opportunity, as the core's lifecycle plans it.
+    let row = w.dataverse.row("opportunity", &opportunity).unwrap();
+    assert_eq!(row["cosell_referralidentifier"], json!(id));
+    assert_eq!(row["cosell_syncwithpartnercenter"], json!(true));
+    let lead_base = cosell_core::snapshot::SyncState::parse(lead["cosell_syncstate"].as_str().unwrap(), "$").unwrap();
+    let config = cosell_core::config::Config::default();
+    let core = cosell_core::sync::lifecycle::on_lead_qualified(&lead_base, &opportunity, &config).unwrap();
+    let stored = cosell_core::snapshot::SyncState::parse(row["cosell_syncstate"].as_str().unwrap(), "$").unwrap();
+    assert_eq!(stored.fields, core.base.fields);
+    assert_eq!((stored.status, stored.substatus), (core.base.status, core.base.substatus));
+    assert_eq!(stored.e_tag.as_deref(), referral["eTag"].as_str(), "the eTag of the PATCH response");
+    let ops: Value = serde_json::to_value(&core.patch.operations).unwrap();
+    assert_eq!(w.referrals.calls("PatchReferralById")[0].parameters["Referral"], ops);
+}
+
+/// Both sides changed the notes: the field map's policy keeps Dynamics 365's, Microsoft's value
+/// goes to the audit trail (never silently lost), and the kept value then reaches Partner Center.
+#[test]
+fn a_conflict_keeps_the_owner_s_value_and_audits_the_other() {
+    let (mut w, id, _) = synced_opportunity_world();
+    let referral_id = synced(&mut w);
+    w.referrals.edit(&referral_id, &json!({"details": {"notes": "Microsoft's notes"}})).unwrap();
+    w.dataverse.update("opportunity", &id, json!({"description": "Seller's notes"})).unwrap();
+    let run = w.run(names::RECEIVER, signed(w.referrals.webhook_event("referral-updated", &referral_id)));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    let row = w.dataverse.row("opportunity", &id).unwrap();
+    assert_eq!(row["description"], json!("Seller's notes"), "the owner's value is kept");
+    let audit = row["cosell_audit"].as_str().unwrap();
+    assert!(
+        audit.contains("notes kept by policy; Partner Center: Microsoft's notes, Dynamics 365: Seller's notes"),
+        "{audit}"
+    );
+    let run = w.run(names::OUTBOUND, last_change(&w, "opportunity"));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert_eq!(w.referrals.referral(&referral_id).unwrap()["details"]["notes"], json!("Seller's notes"));
+}
+
+/// Disqualifying the referral's lead declines the referral.
+#[test]
+fn disqualifying_the_lead_declines_the_referral() {
+    let mut w = world();
+    let id = w.referrals.seed(fixture("referrals/incoming-new.json"));
+    let run = w.run(names::RECEIVER, signed(w.referrals.webhook_event("referral-created", &id)));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    let lead = w.dataverse.rows("lead").pop().unwrap();
+    w.dataverse.update("lead", lead["leadid"].as_str().unwrap(), json!({"statecode": 2, "statuscode": 4})).unwrap();
+    let run = w.run(names::LEAD_DECISION, last_change(&w, "lead"));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    let referral = w.referrals.referral(&id).unwrap();
+    assert_eq!((referral["status"].as_str(), referral["substatus"].as_str()), (Some("Closed"), Some("Declined")));
+}
+
+/// A solution added to a synced opportunity reaches Partner Center through the solutions flow:
+/// one PATCH of the solution list, the core's plan for the same rows.
+#[test]
+fn a_solution_row_added_is_sent() {
+    let (mut w, id, _) = synced_opportunity_world();
+    let referral_id = synced(&mut w);
+    w.dataverse
+        .insert(
+            "cosell_partnercentersolution",
+            json!({"cosell_solutionid": "SOL-99999-AAA", "cosell_name": "Second", "cosell_opportunityid@odata.bind": format!("opportunities({id})")}),
+        )
+        .unwrap();
+    let run = w.run(names::SOLUTIONS, last_change(&w, "cosell_partnercentersolution"));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert!(w.referrals.violations().is_empty(), "{:?}", w.referrals.violations());
+    let patches = w.referrals.calls("PatchReferralById");
+    assert_eq!(patches.len(), 1);
+    let ops = &patches[0].parameters["Referral"];
+    assert_eq!(ops.as_array().unwrap().len(), 1, "{ops}");
+    assert_eq!(ops[0]["path"], json!("/details/requirements/solutions"));
+    let ids: Vec<&str> = ops[0]["value"].as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["SOL-34104-EBB", "SOL-99999-AAA"]);
+    let solutions = &w.referrals.referral(&referral_id).unwrap()["details"]["requirements"]["solutions"];
+    assert_eq!(solutions.as_array().unwrap().len(), 2);
+}
