@@ -32,7 +32,9 @@ pub fn bench() -> util::Result {
         "1",
         "--measurement-time",
         "3",
-    ])
+    ])?;
+    // Power Platform actions per synced change, counted by the engine running the generated flows.
+    util::cargo(&["bench", "--locked", "-p", "cosell-syncflows", "--bench", "actions"])
 }
 
 /// Regenerates the README's field-map section from the core's table.

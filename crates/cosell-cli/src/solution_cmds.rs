@@ -97,7 +97,12 @@ fn inputs(root: &Path, web: Option<&Path>) -> Result<Inputs, String> {
         };
         web_resources.push(ExternalFile { name: w.name.to_owned(), source, bytes });
     }
-    Ok(Inputs { version: env!("CARGO_PKG_VERSION").to_owned(), web_resources, connectors, flows: Vec::new() })
+    Ok(Inputs {
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        web_resources,
+        connectors,
+        flows: cosell_syncflows::flows(),
+    })
 }
 
 fn build(root: &Path, web: Option<&Path>) -> Result<Package, String> {
