@@ -193,6 +193,8 @@ rules! {
     JsonNotStrict: Warning, Ours, "A file parses only leniently (trailing commas, raw control characters in strings, not UTF-8): Microsoft's validator accepts it, paconn and other strict JSON tools do not.";
     // apiProperties.json
     InvalidIconBrandColor: Warning, Certification, "'iconBrandColor' is not #RRGGBB, or is #007ee5 or #ffffff.";
+    // UNCERTAIN: a leaked secret is serious, but Microsoft's validator accepts it, so by the
+    // severity policy it is a warning (the project's own connectors must have 0 warnings anyway).
     ClientSecretNotAllowed: Warning, Ours, "apiProperties.json holds a client secret that is not a placeholder.";
     SecurityDefinitionMismatch: Warning, Ours, "The swagger declares OAuth 2.0 but apiProperties.json has no oauthSetting parameter.";
 }

@@ -198,21 +198,22 @@ fn schema_roots<'a>(doc: &'a Value) -> Vec<Root<'a>> {
 /// For every definition, where it is used: follows `$ref`s from every root, transitively.
 fn definition_uses<'a>(doc: &'a Value, roots: &[Root<'a>]) -> HashMap<&'a str, Uses> {
     let defs = doc.get("definitions").and_then(Value::as_object);
+    // Each definition's own references, found once (roots share most of the graph).
+    let edges: HashMap<&'a str, Vec<&'a str>> =
+        defs.into_iter().flatten().map(|(name, schema)| (name.as_str(), references(schema))).collect();
     let mut uses: HashMap<&'a str, Uses> = HashMap::new();
     for root in roots {
-        let mut stack = vec![root.schema];
+        let mut stack = references(root.schema);
         let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
-        while let Some(schema) = stack.pop() {
-            for name in references(schema) {
-                let Some((name, target)) = defs.and_then(|d| d.get_key_value(name)) else { continue };
-                if !seen.insert(name.as_str()) {
-                    continue;
-                }
-                let entry = uses.entry(name.as_str()).or_default();
-                let slot = if root.role == SchemaRole::Output { &mut entry.output } else { &mut entry.input };
-                slot.get_or_insert_with(|| root.pointer.clone());
-                stack.push(target);
+        while let Some(name) = stack.pop() {
+            let Some((name, targets)) = edges.get_key_value(name) else { continue };
+            if !seen.insert(name) {
+                continue;
             }
+            let entry = uses.entry(name).or_default();
+            let slot = if root.role == SchemaRole::Output { &mut entry.output } else { &mut entry.input };
+            slot.get_or_insert_with(|| root.pointer.clone());
+            stack.extend(targets.iter().copied());
         }
     }
     uses

@@ -28,7 +28,11 @@ const FORMATS: [&str; 14] = [
 const TYPES: [&str; 7] = ["string", "number", "integer", "boolean", "array", "object", "file"];
 
 pub fn check(doc: &Value, sink: &mut Sink) {
-    walk::schemas(doc, &mut |visit| schema(doc, visit, sink));
+    // One walk over every schema serves the schema rules and the property labels.
+    walk::schemas(doc, &mut |visit| {
+        schema(doc, visit, sink);
+        super::strings::property(visit, sink);
+    });
     ref_loops(doc, sink);
     references(doc, sink);
 }

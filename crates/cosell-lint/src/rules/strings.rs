@@ -42,10 +42,10 @@ pub fn check(doc: &Value, sink: &mut Sink) {
             labelled(p.param, &p.pointer, &format!("parameter '{}'", p.name()), sink);
         }
     }
-    walk::schemas(doc, &mut |visit| property(visit, sink));
 }
 
-fn property(visit: &SchemaVisit<'_>, sink: &mut Sink) {
+/// A schema property: labelled like a parameter (called from the one schema walk, schema_rules.rs).
+pub fn property(visit: &SchemaVisit<'_>, sink: &mut Sink) {
     let Some(name) = visit.property_name else { return };
     let s = visit.schema;
     if visit.is_root || s.contains_key("$ref") || s.get("x-ms-visibility").and_then(Value::as_str) == Some("internal") {
