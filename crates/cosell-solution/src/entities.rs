@@ -132,7 +132,8 @@ fn attribute(c: &Column, version: &str) -> El {
     let mask = match c.kind {
         Kind::PrimaryKey => "ValidForAdvancedFind|RequiredForGrid",
         _ if is_primary_name(c) => "PrimaryName|ValidForAdvancedFind|ValidForForm|ValidForGrid|RequiredForForm",
-        _ if c.hidden => "ValidForAdvancedFind",
+        // The form script reads it (getAttribute), so it must be valid for the form.
+        _ if c.hidden => "ValidForAdvancedFind|ValidForForm",
         _ => "ValidForAdvancedFind|ValidForForm|ValidForGrid",
     };
     let mut a = el("attribute")
@@ -152,7 +153,7 @@ fn attribute(c: &Column, version: &str) -> El {
                 ("ValidForReadApi", "1"),
                 ("ValidForCreateApi", "1"),
                 ("IsCustomField", "1"),
-                ("IsAuditEnabled", "1"),
+                ("IsAuditEnabled", if c.audited { "1" } else { "0" }),
                 ("IsSecured", "0"),
             ]
             .map(|(n, v)| leaf(n, v)),
@@ -288,8 +289,10 @@ pub fn relationships(version: &str) -> Vec<El> {
 }
 
 fn relationship_node(c: &Column, target: &str, name: &str, delete: Cascade, version: &str) -> El {
+    // Deleting the parent deletes the children; assigning, sharing or reparenting it does not
+    // touch them (they are organization-owned: there is no owner to cascade to).
     let parental = delete == Cascade::Delete;
-    let cascade = if parental { "Cascade" } else { "NoCascade" };
+    let cascade = "NoCascade";
     el("EntityRelationship")
         .attr("Name", name)
         .child(leaf("EntityRelationshipType", "OneToMany"))

@@ -67,6 +67,10 @@ pub const PARTNER_CENTER_COLUMNS: [&str; 8] = [
     opp::AUDIT,
 ];
 
+/// Columns on the form in an invisible cell: the form script reads them (`getAttribute`), a
+/// seller never sees them. The sync state holds the base the state-transition rule compares with.
+pub const HIDDEN_COLUMNS: [&str; 1] = [opp::SYNC_STATE];
+
 /// The header: status reason and status, which the rules read.
 const HEADER_COLUMNS: [(&str, &str); 2] = [(opp::STATUS, "Status Reason"), (opp::STATE, "Status")];
 
@@ -99,18 +103,24 @@ pub fn system_form(version: &str) -> El {
 }
 
 fn form(config: &Config) -> El {
-    let left = el("column").attr("width", "50%").child(el("sections").children([
-        section(
-            "opportunity",
-            "Opportunity",
-            standard_columns(config).into_iter().map(|(c, l, k)| cell(&c, l, k)).collect(),
-        ),
-        section(
-            "cosell_partnercenter",
-            "Microsoft Partner Center",
-            PARTNER_CENTER_COLUMNS.iter().map(|c| column_cell(c)).collect(),
-        ),
-    ]));
+    let left = el("column").attr("width", "50%").child(
+        el("sections").children([
+            section(
+                "opportunity",
+                "Opportunity",
+                standard_columns(config).into_iter().map(|(c, l, k)| cell(&c, l, k)).collect(),
+            ),
+            section(
+                "cosell_partnercenter",
+                "Microsoft Partner Center",
+                PARTNER_CENTER_COLUMNS
+                    .iter()
+                    .map(|c| column_cell(c))
+                    .chain(HIDDEN_COLUMNS.iter().map(|c| column_cell(c).attr("visible", "false")))
+                    .collect(),
+            ),
+        ]),
+    );
     let right = el("column").attr("width", "50%").child(el("sections").children([
         section("cosell_solutions", "Partner Center Solutions", vec![subgrid_cell()]),
         section("cosell_readiness", "Co-sell readiness", vec![readiness_cell()]),
