@@ -2,7 +2,7 @@
 
 use crate::tables::{self, Cascade, Column, Kind, Table, KEYS, TABLES};
 use crate::xml::{el, leaf, El};
-use crate::{form, views, LANGUAGE};
+use crate::{form, table_forms, views, LANGUAGE};
 
 /// The `<Entity>` node of a table.
 pub fn entity(table: &Table, version: &str) -> El {
@@ -28,7 +28,7 @@ pub fn entity(table: &Table, version: &str) -> El {
     }
     info = info.child(el("attributes").children(columns.iter().map(|c| attribute(c, version))));
     if let Some(new) = &table.new {
-        info = info.children(new_table_settings(new.entity_set, version));
+        info = info.children(new_table_settings(table.name, new.entity_set, version));
     }
     let keys: Vec<El> = KEYS.iter().filter(|k| k.0 == table.name).map(|k| key(k.1, k.2, k.3, version)).collect();
     if !keys.is_empty() {
@@ -39,6 +39,9 @@ pub fn entity(table: &Table, version: &str) -> El {
         .child(el("EntityInfo").child(info));
     if table.name == cosell_core::dataverse::opportunity::TABLE {
         entity = entity.child(el("FormXml").child(el("forms").attr("type", "main").child(form::system_form(version))));
+    }
+    if let Some(forms) = table_forms::form_xml(table.name, version) {
+        entity = entity.child(forms);
     }
     if let Some(new) = &table.new {
         let view_columns: Vec<&str> =
@@ -61,7 +64,9 @@ fn standard_names(name: &str) -> (&'static str, &'static str) {
 /// unit or team columns); flip `OWNERSHIP` to `UserOwned` for per-user security on the rows.
 const OWNERSHIP: &str = "OrgOwned";
 
-fn new_table_settings(entity_set: &str, version: &str) -> Vec<El> {
+fn new_table_settings(table: &str, entity_set: &str, version: &str) -> Vec<El> {
+    // "+ New" on a subgrid opens the quick-create form only when the table enables it.
+    let quick_create = if table_forms::has_quick_create(table) { "1" } else { "0" };
     let flags = [
         ("IsDuplicateCheckSupported", "0"),
         ("IsBusinessProcessEnabled", "0"),
@@ -95,7 +100,7 @@ fn new_table_settings(entity_set: &str, version: &str) -> Vec<El> {
         ("MobileOfflineFilters", ""),
         ("IsMapiGridEnabled", "1"),
         ("IsReadingPaneEnabled", "1"),
-        ("IsQuickCreateEnabled", "0"),
+        ("IsQuickCreateEnabled", quick_create),
         ("SyncToExternalSearchIndex", "0"),
         ("IntroducedVersion", version),
         ("IsCustomizable", "1"),

@@ -183,24 +183,24 @@ fn cell(column: &str, label: &str, classid: &str) -> El {
 
 /// A cell for a column of the solution's table, with the label and control its type calls for.
 fn column_cell(name: &str) -> El {
-    let (label, class) = match tables::find(opp::TABLE, name) {
-        Some(c) => (
-            c.display,
-            match c.kind {
-                Kind::Text { url: true, .. } => classid::URL,
-                Kind::Text { .. } | Kind::PrimaryKey => classid::TEXT,
-                Kind::Memo { .. } => classid::MEMO,
-                Kind::YesNo { .. } => classid::TWO_OPTIONS,
-                Kind::Choice { .. } => classid::CHOICE,
-                Kind::Lookup { .. } => classid::LOOKUP,
-            },
-        ),
-        None => (name, classid::TEXT),
-    };
+    let (label, class) =
+        tables::find(opp::TABLE, name).map_or((name, classid::TEXT), |c| (c.display, classid_of(c.kind)));
     let read_only = opp::READ_ONLY.contains(&name);
     let control = el("control").attr("id", name).attr("classid", class).attr("datafieldname", name);
     let control = if read_only { control.attr("disabled", "true") } else { control };
     el("cell").attr("id", id(&format!("cell:{name}"))).labelled("labels", "label", label).child(control)
+}
+
+/// The control a column's type calls for.
+pub fn classid_of(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Text { url: true, .. } => classid::URL,
+        Kind::Text { .. } | Kind::PrimaryKey => classid::TEXT,
+        Kind::Memo { .. } => classid::MEMO,
+        Kind::YesNo { .. } => classid::TWO_OPTIONS,
+        Kind::Choice { .. } => classid::CHOICE,
+        Kind::Lookup { .. } => classid::LOOKUP,
+    }
 }
 
 fn subgrid_cell() -> El {

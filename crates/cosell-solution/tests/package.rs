@@ -225,3 +225,43 @@ fn the_parental_relationship_cascades_only_the_delete() {
         }
     }
 }
+
+#[test]
+fn the_new_tables_have_forms_and_the_solution_row_a_quick_create_one() {
+    use cosell_core::dataverse::{solution, solution_detail};
+    let doc = cosell_solution::check::xmltree::parse(&file(&package(), "customizations.xml")).unwrap();
+    let entity = |name: &str| doc.find_all("Entity").into_iter().find(|e| e.child_text("Name") == Some(name)).unwrap();
+    let forms_of = |name: &str, kind: &str| -> Vec<Vec<String>> {
+        entity(name)
+            .find_all("forms")
+            .into_iter()
+            .filter(|f| f.attr("type") == Some(kind))
+            .flat_map(|f| f.children_named("systemform"))
+            .map(|f| f.find_all("control").iter().filter_map(|c| c.attr("datafieldname")).map(str::to_owned).collect())
+            .collect()
+    };
+    let solution_columns = [solution::NAME, solution::SOLUTION_DETAIL, solution::SOLUTION_ID, solution::OPPORTUNITY];
+    assert_eq!(forms_of(solution::TABLE, "main"), [solution_columns]);
+    assert_eq!(forms_of(solution::TABLE, "quickCreate"), [solution_columns]);
+    assert_eq!(
+        forms_of(solution_detail::TABLE, "main"),
+        [[
+            solution_detail::NAME,
+            solution_detail::SOLUTION_ID,
+            solution_detail::PUBLISHER_NAME,
+            solution_detail::SOLUTION_TYPE
+        ]]
+    );
+    assert!(forms_of(solution_detail::TABLE, "quickCreate").is_empty());
+    let quick = |name: &str| entity(name).find_all("IsQuickCreateEnabled")[0].text.trim().to_owned();
+    assert_eq!(quick(solution::TABLE), "1");
+    assert_eq!(quick(solution_detail::TABLE), "0");
+    // The "Active …" views show active rows only.
+    for name in [solution::TABLE, solution_detail::TABLE] {
+        let condition = entity(name).find_all("condition")[0].clone();
+        assert_eq!(
+            (condition.attr("attribute"), condition.attr("operator"), condition.attr("value")),
+            (Some("statecode"), Some("eq"), Some("0"))
+        );
+    }
+}
