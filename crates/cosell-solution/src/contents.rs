@@ -106,6 +106,12 @@ pub fn markdown(inputs: &Inputs) -> Result<String, Error> {
             columns.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
         );
     }
+    let _ = writeln!(
+        out,
+        "\nSecurity role \"{}\" (organization level): {}.",
+        crate::roles::SELLER_ROLE,
+        crate::roles::SELLER_PRIVILEGES.map(|(action, table)| format!("{action} `{table}`")).join(", ")
+    );
     Ok(out)
 }
 

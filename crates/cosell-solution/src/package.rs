@@ -167,7 +167,7 @@ fn customizations(
     el("ImportExportXml")
         .attr("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance")
         .child(el("Entities").children(TABLES.iter().map(|t| entities::entity(t, version))))
-        .child(el("Roles"))
+        .child(crate::roles::roles())
         .child(el("Workflows").children(flows.iter().map(|f| f.node(version, flows))))
         .child(el("FieldSecurityProfiles"))
         .child(el("Templates"))

@@ -161,6 +161,7 @@ fn broken_packages() -> Vec<(&'static str, Files, &'static str)> {
             "table cosell_gone",
         ),
         ("root-component", remove(&ours, var), "cosell_displaycheckmark"),
+        ("root-component", edit(&ours, "customizations.xml", "<Role id=\"{", "<Role id=\"{0"), "security role"),
         ("file-reference", remove(&ours, &web), "is not in the package"),
         ("unreferenced-entry", add(&ours, "WebResources/stray.js", b"x"), "no node"),
         ("guid-format", edit(&ours, "customizations.xml", "<formid>{", "<formid>{x"), "is not a GUID"),

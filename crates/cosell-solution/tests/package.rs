@@ -265,3 +265,30 @@ fn the_new_tables_have_forms_and_the_solution_row_a_quick_create_one() {
         );
     }
 }
+
+#[test]
+fn the_seller_role_grants_the_new_tables_at_organization_level() {
+    use cosell_solution::roles::{seller_role_id, SELLER_ROLE};
+    let package = package();
+    let doc = cosell_solution::check::xmltree::parse(&file(&package, "customizations.xml")).unwrap();
+    let role = doc.find_all("Role").into_iter().find(|r| r.attr("name") == Some(SELLER_ROLE)).unwrap();
+    let privileges: Vec<(&str, &str)> =
+        role.find_all("RolePrivilege").iter().map(|p| (p.attr("name").unwrap(), p.attr("level").unwrap())).collect();
+    let global = |name| (name, "Global");
+    assert_eq!(
+        privileges,
+        [
+            global("prvCreatecosell_partnercentersolution"),
+            global("prvReadcosell_partnercentersolution"),
+            global("prvWritecosell_partnercentersolution"),
+            global("prvDeletecosell_partnercentersolution"),
+            global("prvAppendcosell_partnercentersolution"),
+            global("prvAppendTocosell_partnercentersolution"),
+            global("prvReadcosell_solutiondetail"),
+            global("prvAppendTocosell_solutiondetail"),
+            global("prvAppendToOpportunity"),
+        ]
+    );
+    assert!(file(&package, "solution.xml")
+        .contains(&format!("<RootComponent type=\"20\" id=\"{}\" behavior=\"0\"", seller_role_id().braced())));
+}

@@ -22,7 +22,7 @@ pub const RULES: [Rule; 21] = [
     ("json-well-formed", Severity::Error, "every .json entry parses", json_well_formed),
     ("content-types", Severity::Warning, "[Content_Types].xml covers every file extension", content_types),
     ("solution-manifest", Severity::Error, "solution.xml names the solution, a 2-4 part version, Managed 0/1/2 and the publisher's prefixes", manifest),
-    ("root-component", Severity::Error, "every root component of solution.xml is in the package (or is only extended)", root_components),
+    ("root-component", Severity::Error, "every root component of solution.xml (table, choice, security role, flow, form, web resource, connector, environment variable) is in the package (or is only extended)", root_components),
     ("file-reference", Severity::Error, "every file a node names (FileName, JsonFileName, openapidefinition, …) exists", file_references),
     ("unreferenced-entry", Severity::Error, "every entry under WebResources/, Workflows/, Connector/ is named by a node", unreferenced_entries),
     ("guid-format", Severity::Error, "every id is a well-formed GUID", guid_format),
@@ -317,6 +317,8 @@ fn root_components(ctx: &Ctx, out: &mut Vec<Finding>) {
         .and_then(|c| c.child("optionsets"))
         .map(|s| s.children_named("optionset").filter_map(|o| o.attr("Name")).map(str::to_ascii_lowercase).collect())
         .unwrap_or_default();
+    let roles: BTreeSet<String> =
+        ctx.all("Role").iter().filter_map(|r| r.attr("id").and_then(Guid::parse)).map(|g| g.to_string()).collect();
     let web = ctx.web_resources();
     let vars = ctx.environment_variables();
     for root in solution.find_all("RootComponent") {
@@ -325,6 +327,7 @@ fn root_components(ctx: &Ctx, out: &mut Vec<Finding>) {
         let (kind, present) = match root.attr("type").unwrap_or_default() {
             "1" => ("table", ctx.entity(&name).is_some()),
             "9" => ("choice", option_sets.contains(&name)),
+            "20" => ("security role", roles.contains(&id)),
             "29" => ("workflow", workflows.contains(&id)),
             "60" => ("form", forms.contains(&id)),
             "61" => ("web resource", web.contains(&name)),
@@ -399,7 +402,7 @@ fn unreferenced_entries(ctx: &Ctx, out: &mut Vec<Finding>) {
 /// Elements and attributes whose value is a GUID.
 const GUID_ELEMENTS: [&str; 6] = ["formid", "WebResourceId", "savedqueryid", "ViewId", "DefaultViewId", "WorkflowId"];
 const GUID_ATTRIBUTES: [&str; 4] = ["WorkflowId", "libraryUniqueId", "handlerUniqueId", "uniqueid"];
-const GUID_ID_HOLDERS: [&str; 5] = ["tab", "section", "cell", "header", "RootComponent"];
+const GUID_ID_HOLDERS: [&str; 6] = ["tab", "section", "cell", "header", "RootComponent", "Role"];
 
 fn guid_format(ctx: &Ctx, out: &mut Vec<Finding>) {
     let docs = [(CUSTOMIZATIONS, ctx.customizations), (SOLUTION, ctx.solution)];
