@@ -121,6 +121,8 @@ fn check_reports_findings_with_exit_1() {
     assert!(run.stdout.ends_with("1 error(s), 0 warning(s)\n"), "{}", run.stdout);
     let json = cosell(&["solution", "check", "--format", "json", copy.to_str().unwrap()]);
     let report: Value = serde_json::from_str(&json.stdout).unwrap();
+    assert!(json.stdout.starts_with("{\n    \"findings\": [\n        {\n"), "4-space indent: {}", json.stdout);
+    assert!(json.stdout.ends_with("}\n"));
     assert_eq!(report["findings"][0]["rule"], "handler-library");
     assert_eq!(report["findings"][0]["severity"], "error");
     assert_eq!(report["findings"][0]["file"], "customizations.xml");

@@ -104,9 +104,14 @@ impl Connector {
         format!("{PREFIX}_{}", encode(&format!("_{}", title.to_lowercase())))
     }
 
-    /// The API name flows call it by: `shared_` + the name lower-cased, `_` as `-5f` (UNCERTAIN, as above).
+    /// The API name flows call it by: `shared_` + the name lower-cased with its `_5f` as one `-5f`
+    /// (`shared_cosell-5fpartner-20center-20referrals`). UNCERTAIN: exports show
+    /// `admin_5Foffice-20365-20management-20api` running as
+    /// `shared_admin-5foffice-20365-20management-20api-5f<suffix>`, the suffix chosen by the
+    /// environment; flows bind through the connection reference (`customconnectorid`) and may need
+    /// re-binding after import (docs/solution.md).
     pub fn api_name(&self, title: &str) -> String {
-        format!("shared_{}", self.name(title).to_lowercase().replace('_', "-5f"))
+        api_name_of(&self.name(title))
     }
 
     pub fn id(&self) -> Guid {
@@ -158,6 +163,11 @@ pub fn reference_node(logical_name: &str, display: &str, connector_id: &str) -> 
         .child(leaf("statuscode", "1"))
 }
 
+/// A connector name's API name (see [`Connector::api_name`]).
+fn api_name_of(name: &str) -> String {
+    format!("shared_{}", name.to_lowercase().replacen("_5f", "-5f", 1))
+}
+
 /// `_` → `5F`, space → `-20`, other characters kept.
 fn encode(text: &str) -> String {
     text.chars()
@@ -183,6 +193,11 @@ mod tests {
             "admin_5Foffice-20365-20management-20api"
         );
         assert_eq!(c.name("Partner Center Referrals"), "cosell_5Fpartner-20center-20referrals");
-        assert_eq!(c.api_name("Partner Center Referrals"), "shared_cosell-5f5fpartner-20center-20referrals");
+        assert_eq!(c.api_name("Partner Center Referrals"), "shared_cosell-5fpartner-20center-20referrals");
+        // The CoE kit's connector runs as shared_admin-5foffice-20365-20management-20api-5f<suffix>:
+        // the same rule, before the environment's suffix.
+        let coe = api_name_of("admin_5Foffice-20365-20management-20api");
+        assert_eq!(coe, "shared_admin-5foffice-20365-20management-20api");
+        assert!("shared_admin-5foffice-20365-20management-20api-5f1a2b3c".starts_with(&format!("{coe}-5f")));
     }
 }

@@ -90,6 +90,28 @@ pub fn markdown(inputs: &Inputs) -> Result<String, Error> {
         crate::form::ON_LOAD,
         crate::form::ON_SAVE,
     );
+    let _ = writeln!(
+        out,
+        "\nThe form also holds {} in a hidden cell (the form script reads it).",
+        crate::form::HIDDEN_COLUMNS.map(|c| format!("`{c}`")).join(", ")
+    );
+    for (table, kind, name, columns) in &crate::table_forms::TABLE_FORMS {
+        let what = match kind {
+            crate::table_forms::FormKind::Main => "main form",
+            crate::table_forms::FormKind::QuickCreate => "quick-create form (`IsQuickCreateEnabled` 1)",
+        };
+        let _ = writeln!(
+            out,
+            "\nForm: `{table}` {what} \"{name}\": {}.",
+            columns.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nSecurity role \"{}\" (organization level): {}.",
+        crate::roles::SELLER_ROLE,
+        crate::roles::SELLER_PRIVILEGES.map(|(action, table)| format!("{action} `{table}`")).join(", ")
+    );
     Ok(out)
 }
 

@@ -2,7 +2,7 @@
 
 use crate::tables::{self, Cascade, Column, Kind, Table, KEYS, TABLES};
 use crate::xml::{el, leaf, El};
-use crate::{form, views, LANGUAGE};
+use crate::{form, table_forms, views, LANGUAGE};
 
 /// The `<Entity>` node of a table.
 pub fn entity(table: &Table, version: &str) -> El {
@@ -28,7 +28,7 @@ pub fn entity(table: &Table, version: &str) -> El {
     }
     info = info.child(el("attributes").children(columns.iter().map(|c| attribute(c, version))));
     if let Some(new) = &table.new {
-        info = info.children(new_table_settings(new.entity_set, version));
+        info = info.children(new_table_settings(table.name, new.entity_set, version));
     }
     let keys: Vec<El> = KEYS.iter().filter(|k| k.0 == table.name).map(|k| key(k.1, k.2, k.3, version)).collect();
     if !keys.is_empty() {
@@ -39,6 +39,9 @@ pub fn entity(table: &Table, version: &str) -> El {
         .child(el("EntityInfo").child(info));
     if table.name == cosell_core::dataverse::opportunity::TABLE {
         entity = entity.child(el("FormXml").child(el("forms").attr("type", "main").child(form::system_form(version))));
+    }
+    if let Some(forms) = table_forms::form_xml(table.name, version) {
+        entity = entity.child(forms);
     }
     if let Some(new) = &table.new {
         let view_columns: Vec<&str> =
@@ -61,7 +64,9 @@ fn standard_names(name: &str) -> (&'static str, &'static str) {
 /// unit or team columns); flip `OWNERSHIP` to `UserOwned` for per-user security on the rows.
 const OWNERSHIP: &str = "OrgOwned";
 
-fn new_table_settings(entity_set: &str, version: &str) -> Vec<El> {
+fn new_table_settings(table: &str, entity_set: &str, version: &str) -> Vec<El> {
+    // "+ New" on a subgrid opens the quick-create form only when the table enables it.
+    let quick_create = if table_forms::has_quick_create(table) { "1" } else { "0" };
     let flags = [
         ("IsDuplicateCheckSupported", "0"),
         ("IsBusinessProcessEnabled", "0"),
@@ -95,7 +100,7 @@ fn new_table_settings(entity_set: &str, version: &str) -> Vec<El> {
         ("MobileOfflineFilters", ""),
         ("IsMapiGridEnabled", "1"),
         ("IsReadingPaneEnabled", "1"),
-        ("IsQuickCreateEnabled", "0"),
+        ("IsQuickCreateEnabled", quick_create),
         ("SyncToExternalSearchIndex", "0"),
         ("IntroducedVersion", version),
         ("IsCustomizable", "1"),
@@ -132,7 +137,8 @@ fn attribute(c: &Column, version: &str) -> El {
     let mask = match c.kind {
         Kind::PrimaryKey => "ValidForAdvancedFind|RequiredForGrid",
         _ if is_primary_name(c) => "PrimaryName|ValidForAdvancedFind|ValidForForm|ValidForGrid|RequiredForForm",
-        _ if c.hidden => "ValidForAdvancedFind",
+        // The form script reads it (getAttribute), so it must be valid for the form.
+        _ if c.hidden => "ValidForAdvancedFind|ValidForForm",
         _ => "ValidForAdvancedFind|ValidForForm|ValidForGrid",
     };
     let mut a = el("attribute")
@@ -152,7 +158,7 @@ fn attribute(c: &Column, version: &str) -> El {
                 ("ValidForReadApi", "1"),
                 ("ValidForCreateApi", "1"),
                 ("IsCustomField", "1"),
-                ("IsAuditEnabled", "1"),
+                ("IsAuditEnabled", if c.audited { "1" } else { "0" }),
                 ("IsSecured", "0"),
             ]
             .map(|(n, v)| leaf(n, v)),
@@ -288,8 +294,10 @@ pub fn relationships(version: &str) -> Vec<El> {
 }
 
 fn relationship_node(c: &Column, target: &str, name: &str, delete: Cascade, version: &str) -> El {
+    // Deleting the parent deletes the children; assigning, sharing or reparenting it does not
+    // touch them (they are organization-owned: there is no owner to cascade to).
     let parental = delete == Cascade::Delete;
-    let cascade = if parental { "Cascade" } else { "NoCascade" };
+    let cascade = "NoCascade";
     el("EntityRelationship")
         .attr("Name", name)
         .child(leaf("EntityRelationshipType", "OneToMany"))

@@ -94,9 +94,23 @@ impl Flow {
         Ok(pretty(&document))
     }
 
+    /// Whether this is a child flow: manually triggered (`kind` Button) or called by a flow of
+    /// `package` (a Workflow action's `host.workflowReferenceName` is its id). UNCERTAIN: exports
+    /// write `Subprocess` and `OnDemand` 1 for such flows; whether import needs them is unknown.
+    pub fn is_child(&self, package: &[Flow]) -> bool {
+        let button =
+            self.definition.get("triggers").and_then(Value::as_object).is_some_and(|triggers| {
+                triggers.values().any(|t| t.get("kind").and_then(Value::as_str) == Some("Button"))
+            });
+        let id = self.id();
+        button || package.iter().any(|f| calls(&f.definition, &id))
+    }
+
     /// The `<Workflow>` node: a modern flow (category 5), shipped off (the connections must be
-    /// bound first; UNCERTAIN whether import turns on a flow shipped on).
-    pub fn node(&self, version: &str) -> El {
+    /// bound first; UNCERTAIN whether import turns on a flow shipped on). `package` is every flow
+    /// of the solution (to tell a child flow).
+    pub fn node(&self, version: &str, package: &[Flow]) -> El {
+        let child = if self.is_child(package) { "1" } else { "0" };
         el("Workflow")
             .attr("WorkflowId", self.id().braced())
             .attr("Name", self.name.as_str())
@@ -105,11 +119,11 @@ impl Flow {
             .children(
                 [
                     ("Type", "1"),
-                    ("Subprocess", "0"),
+                    ("Subprocess", child),
                     ("Category", "5"),
                     ("Mode", "0"),
                     ("Scope", "4"),
-                    ("OnDemand", "0"),
+                    ("OnDemand", child),
                     ("TriggerOnCreate", "0"),
                     ("TriggerOnDelete", "0"),
                     ("AsyncAutodelete", "0"),
@@ -133,4 +147,21 @@ impl Flow {
 pub fn parameter_name(schema: &str) -> String {
     let display = ENV_VARS.iter().find(|v| v.schema == schema).map_or(schema, |v| v.display);
     format!("{display} ({schema})")
+}
+
+/// Whether a definition has an action calling the flow `id` (`host.workflowReferenceName`).
+fn calls(value: &Value, id: &Guid) -> bool {
+    match value {
+        Value::Object(map) => {
+            let here = map
+                .get("host")
+                .and_then(|h| h.get("workflowReferenceName"))
+                .and_then(Value::as_str)
+                .and_then(Guid::parse)
+                .is_some_and(|g| g == *id);
+            here || map.values().any(|v| calls(v, id))
+        }
+        Value::Array(items) => items.iter().any(|v| calls(v, id)),
+        _ => false,
+    }
 }

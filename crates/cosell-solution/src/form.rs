@@ -67,6 +67,10 @@ pub const PARTNER_CENTER_COLUMNS: [&str; 8] = [
     opp::AUDIT,
 ];
 
+/// Columns on the form in an invisible cell: the form script reads them (`getAttribute`), a
+/// seller never sees them. The sync state holds the base the state-transition rule compares with.
+pub const HIDDEN_COLUMNS: [&str; 1] = [opp::SYNC_STATE];
+
 /// The header: status reason and status, which the rules read.
 const HEADER_COLUMNS: [(&str, &str); 2] = [(opp::STATUS, "Status Reason"), (opp::STATE, "Status")];
 
@@ -99,18 +103,24 @@ pub fn system_form(version: &str) -> El {
 }
 
 fn form(config: &Config) -> El {
-    let left = el("column").attr("width", "50%").child(el("sections").children([
-        section(
-            "opportunity",
-            "Opportunity",
-            standard_columns(config).into_iter().map(|(c, l, k)| cell(&c, l, k)).collect(),
-        ),
-        section(
-            "cosell_partnercenter",
-            "Microsoft Partner Center",
-            PARTNER_CENTER_COLUMNS.iter().map(|c| column_cell(c)).collect(),
-        ),
-    ]));
+    let left = el("column").attr("width", "50%").child(
+        el("sections").children([
+            section(
+                "opportunity",
+                "Opportunity",
+                standard_columns(config).into_iter().map(|(c, l, k)| cell(&c, l, k)).collect(),
+            ),
+            section(
+                "cosell_partnercenter",
+                "Microsoft Partner Center",
+                PARTNER_CENTER_COLUMNS
+                    .iter()
+                    .map(|c| column_cell(c))
+                    .chain(HIDDEN_COLUMNS.iter().map(|c| column_cell(c).attr("visible", "false")))
+                    .collect(),
+            ),
+        ]),
+    );
     let right = el("column").attr("width", "50%").child(el("sections").children([
         section("cosell_solutions", "Partner Center Solutions", vec![subgrid_cell()]),
         section("cosell_readiness", "Co-sell readiness", vec![readiness_cell()]),
@@ -173,24 +183,24 @@ fn cell(column: &str, label: &str, classid: &str) -> El {
 
 /// A cell for a column of the solution's table, with the label and control its type calls for.
 fn column_cell(name: &str) -> El {
-    let (label, class) = match tables::find(opp::TABLE, name) {
-        Some(c) => (
-            c.display,
-            match c.kind {
-                Kind::Text { url: true, .. } => classid::URL,
-                Kind::Text { .. } | Kind::PrimaryKey => classid::TEXT,
-                Kind::Memo { .. } => classid::MEMO,
-                Kind::YesNo { .. } => classid::TWO_OPTIONS,
-                Kind::Choice { .. } => classid::CHOICE,
-                Kind::Lookup { .. } => classid::LOOKUP,
-            },
-        ),
-        None => (name, classid::TEXT),
-    };
+    let (label, class) =
+        tables::find(opp::TABLE, name).map_or((name, classid::TEXT), |c| (c.display, classid_of(c.kind)));
     let read_only = opp::READ_ONLY.contains(&name);
     let control = el("control").attr("id", name).attr("classid", class).attr("datafieldname", name);
     let control = if read_only { control.attr("disabled", "true") } else { control };
     el("cell").attr("id", id(&format!("cell:{name}"))).labelled("labels", "label", label).child(control)
+}
+
+/// The control a column's type calls for.
+pub fn classid_of(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Text { url: true, .. } => classid::URL,
+        Kind::Text { .. } | Kind::PrimaryKey => classid::TEXT,
+        Kind::Memo { .. } => classid::MEMO,
+        Kind::YesNo { .. } => classid::TWO_OPTIONS,
+        Kind::Choice { .. } => classid::CHOICE,
+        Kind::Lookup { .. } => classid::LOOKUP,
+    }
 }
 
 fn subgrid_cell() -> El {

@@ -22,6 +22,8 @@ pub mod form;
 pub mod guid;
 pub mod manifest;
 pub mod package;
+pub mod roles;
+pub mod table_forms;
 pub mod tables;
 pub mod views;
 pub mod web_resources;

@@ -12,6 +12,7 @@ use crate::{OPTION_VALUE_PREFIX, PREFIX, PUBLISHER, SOLUTION};
 pub mod component {
     pub const ENTITY: u32 = 1;
     pub const OPTION_SET: u32 = 9;
+    pub const ROLE: u32 = 20;
     pub const WORKFLOW: u32 = 29;
     pub const SYSTEM_FORM: u32 = 60;
     pub const WEB_RESOURCE: u32 = 61;
@@ -42,6 +43,7 @@ pub fn solution_xml(
     // UNCERTAIN: a real export lists an added form under its entity only; listing it as a root
     // component as well (type 60) is what a maker portal "Add existing → form" gives.
     roots.push(root(component::SYSTEM_FORM).attr("id", crate::form::form_id().braced()).attr("behavior", "0"));
+    roots.push(root(component::ROLE).attr("id", crate::roles::seller_role_id().braced()).attr("behavior", "0"));
     for w in &WEB_RESOURCES {
         roots.push(root(component::WEB_RESOURCE).attr("schemaName", w.name).attr("behavior", "0"));
     }

@@ -126,8 +126,12 @@ pub struct Column {
     pub display: &'static str,
     pub description: &'static str,
     pub required: Required,
-    /// Hidden columns are not valid for forms or views (only the sync reads them).
+    /// Hidden columns are not valid for views (only the sync and the form script read them; the
+    /// form holds them in an invisible cell).
     pub hidden: bool,
+    /// Whether changes are audited: not for the columns the sync rewrites on every run (its base
+    /// and its trail, up to 100,000 characters), which would bloat the audit log.
+    pub audited: bool,
 }
 
 const fn column(
@@ -137,7 +141,7 @@ const fn column(
     display: &'static str,
     description: &'static str,
 ) -> Column {
-    Column { table, name, kind, display, description, required: Required::None, hidden: false }
+    Column { table, name, kind, display, description, required: Required::None, hidden: false, audited: true }
 }
 
 const fn required(mut c: Column, level: Required) -> Column {
@@ -145,8 +149,14 @@ const fn required(mut c: Column, level: Required) -> Column {
     c
 }
 
+/// A column only the sync writes: hidden, and not audited.
 const fn hidden(mut c: Column) -> Column {
     c.hidden = true;
+    unaudited(c)
+}
+
+const fn unaudited(mut c: Column) -> Column {
+    c.audited = false;
     c
 }
 
@@ -218,13 +228,13 @@ pub const COLUMNS: [Column; 23] = [
         "Products (obsolete)",
         "Kept for backward compatibility; the Partner Center Solutions below replace it.",
     ),
-    column(
+    unaudited(column(
         opportunity::TABLE,
         opportunity::AUDIT,
         Kind::Memo { max: 100_000 },
         "Audit",
         "The sync's trail of successes and failures (read-only).",
-    ),
+    )),
     hidden(column(
         opportunity::TABLE,
         opportunity::SYNC_STATE,

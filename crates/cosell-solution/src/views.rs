@@ -30,7 +30,13 @@ pub fn saved_queries(table: &str, new: &NewTable, columns: &[&str], version: &st
             .attr("name", table)
             .children(columns.iter().map(|c| el("attribute").attr("name", *c)))
             .child(el("attribute").attr("name", new.primary_key))
-            .child(el("order").attr("attribute", new.primary_name).attr("descending", "false")),
+            .child(el("order").attr("attribute", new.primary_name).attr("descending", "false"))
+            // "Active …": the rows whose status is Active (statecode 0).
+            .child(
+                el("filter")
+                    .attr("type", "and")
+                    .child(el("condition").attr("attribute", "statecode").attr("operator", "eq").attr("value", "0")),
+            ),
     );
     let query = el("savedquery")
         .child(leaf("IsCustomizable", "1"))

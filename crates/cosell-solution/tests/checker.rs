@@ -4,6 +4,7 @@
 mod common;
 
 use common::{package, root};
+use cosell_core::dataverse::opportunity;
 use cosell_solution::check::load::{from_zip, Files};
 use cosell_solution::check::rules::RULES;
 use cosell_solution::check::{check, load, Options, Severity};
@@ -160,14 +161,56 @@ fn broken_packages() -> Vec<(&'static str, Files, &'static str)> {
             "table cosell_gone",
         ),
         ("root-component", remove(&ours, var), "cosell_displaycheckmark"),
+        ("root-component", edit(&ours, "customizations.xml", "<Role id=\"{", "<Role id=\"{0"), "security role"),
         ("file-reference", remove(&ours, &web), "is not in the package"),
         ("unreferenced-entry", add(&ours, "WebResources/stray.js", b"x"), "no node"),
         ("guid-format", edit(&ours, "customizations.xml", "<formid>{", "<formid>{x"), "is not a GUID"),
         (
             "control-column",
-            edit(&ours, "customizations.xml", "datafieldname=\"cosell_audit\"", "datafieldname=\"cosell_auditt\""),
+            edit(
+                &ours,
+                "customizations.xml",
+                &format!("datafieldname=\"{}\"", opportunity::AUDIT),
+                &format!("datafieldname=\"{}t\"", opportunity::AUDIT),
+            ),
             "cosell_auditt",
         ),
+        (
+            "relationship-column",
+            edit(
+                &ours,
+                "customizations.xml",
+                "<ReferencingAttributeName>cosell_opportunityid<",
+                "<ReferencingAttributeName>cosell_nothing<",
+            ),
+            "cosell_nothing",
+        ),
+        (
+            "key-column",
+            edit(
+                &ours,
+                "customizations.xml",
+                "<AttributeName>cosell_referralidentifier<",
+                "<AttributeName>cosell_nokey<",
+            ),
+            "cosell_nokey",
+        ),
+        (
+            "option-duplicate",
+            edit(&ours, "customizations.xml", "<option value=\"100000001\"", "<option value=\"100000000\""),
+            "appears twice",
+        ),
+        (
+            "web-resource-reference",
+            edit(&ours, "customizations.xml", "<WebResourceId>{1c2839e9", "<WebResourceId>{2c2839e9"),
+            "WebResourceId",
+        ),
+        (
+            "web-resource-reference",
+            edit(&ours, "customizations.xml", "<Url>cosell_/readiness.html", "<Url>cosell_/opportunity.js"),
+            "not an HTML page",
+        ),
+        ("environment-variable", edit(&ours, var, "<defaultvalue>yes<", "<defaultvalue>true<"), "yes or no"),
         (
             "subgrid-relationship",
             edit(&ours, "customizations.xml", "<RelationshipName>cosell_opportunity_", "<RelationshipName>cosell_x_"),
@@ -295,6 +338,69 @@ fn every_rule_fires_on_a_package_broken_its_way() {
     for (rule, ..) in RULES {
         assert!(tested.contains(&rule), "rule {rule} has no broken package in this test");
     }
+}
+
+#[test]
+fn components_of_another_prefix_than_the_publishers_are_checked_as_our_own() {
+    let other_publisher = edit(
+        &ours(),
+        "solution.xml",
+        "<CustomizationPrefix>cosell</CustomizationPrefix>",
+        "<CustomizationPrefix>contoso</CustomizationPrefix>",
+    );
+    let report = check(&other_publisher, &Options::default());
+    assert!(!report.has_errors(), "{}", report.to_text());
+    let broken = edit(
+        &other_publisher,
+        "customizations.xml",
+        &format!("datafieldname=\"{}\"", opportunity::AUDIT),
+        "datafieldname=\"cosell_gone\"",
+    );
+    let report = check(&broken, &Options::default());
+    assert_eq!(report.of_rule("control-column").len(), 1, "{}", report.to_text());
+}
+
+#[test]
+fn a_corrupt_customizations_xml_names_no_file_unreferenced() {
+    let corrupt = edit(&ours(), "customizations.xml", "</ImportExportXml>", "");
+    let report = check(&corrupt, &Options::default());
+    assert!(!report.of_rule("xml-well-formed").is_empty());
+    assert!(report.of_rule("unreferenced-entry").is_empty(), "{}", report.to_text());
+}
+
+fn zip_of(entries: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (path, bytes) in entries {
+        writer.start_file(*path, zip::write::SimpleFileOptions::default()).unwrap();
+        std::io::Write::write_all(&mut writer, bytes).unwrap();
+    }
+    writer.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_zip_past_the_caps_is_an_error_naming_the_entry() {
+    use cosell_solution::check::load::{from_zip_within, Limits, LIMITS};
+    assert_eq!(LIMITS, Limits { entry: 256 << 20, total: 256 << 20 });
+    let zip = zip_of(&[("solution.xml", vec![b'a'; 600]), ("customizations.xml", vec![b' '; 3000])]);
+    let e = from_zip_within(&zip, Limits { entry: 1000, total: 10_000 }).unwrap_err();
+    assert!(e.starts_with("customizations.xml: ") && e.contains("one entry"), "{e}");
+    let e = from_zip_within(&zip, Limits { entry: 10_000, total: 3000 }).unwrap_err();
+    assert!(e.starts_with("customizations.xml: ") && e.contains("in all"), "{e}");
+    let files = from_zip_within(&zip, Limits { entry: 3000, total: 3600 }).unwrap();
+    assert_eq!(files.entries.len(), 2);
+}
+
+#[test]
+fn a_zip_of_the_folder_says_to_zip_its_contents() {
+    let nested: Vec<(String, Vec<u8>)> = ours().entries.into_iter().map(|(p, b)| (format!("cosell/{p}"), b)).collect();
+    let report = check(&Files { entries: nested }, &Options::default());
+    let hits = report.of_rule("root-entries");
+    assert_eq!(hits.len(), 3, "{}", report.to_text());
+    assert!(
+        hits.iter().all(|f| f.message.contains("under cosell/: zip the folder's contents")),
+        "{}",
+        report.to_text()
+    );
 }
 
 #[test]

@@ -155,3 +155,140 @@ fn a_flow_becomes_a_workflow_file_and_node_with_a_name_based_id() {
     not_object.definition = json!([]);
     assert!(not_object.json().is_err());
 }
+
+fn workflow_flag(customizations: &str, flow: &Flow, flag: &str) -> String {
+    let doc = cosell_solution::check::xmltree::parse(customizations).unwrap();
+    let node = doc.find_all("Workflow").into_iter().find(|w| w.attr("Name") == Some(flow.name.as_str())).unwrap();
+    node.child_text(flag).unwrap().to_owned()
+}
+
+#[test]
+fn child_flows_are_subprocesses_on_demand() {
+    let parent = sample_flow();
+    let mut called = sample_flow();
+    called.name = "Referral - Helper".to_owned();
+    let mut button = sample_flow();
+    button.name = "[Customize] Map a referral".to_owned();
+    button.definition["triggers"] = json!({"manual": {"type": "Request", "kind": "Button", "inputs": {"schema": {}}}});
+    let mut caller = sample_flow();
+    caller.name = "Calls the helper".to_owned();
+    caller.definition["actions"]["Run_helper"] = json!({
+        "type": "Workflow",
+        "inputs": {"host": {"workflowReferenceName": called.id().to_string()}, "body": {}}
+    });
+    let mut with_flows = inputs();
+    with_flows.flows = vec![parent.clone(), called.clone(), button.clone(), caller.clone()];
+    let package = build(&with_flows).unwrap();
+    let customizations = file(&package, "customizations.xml");
+    for (flow, expected) in [(&parent, "0"), (&called, "1"), (&button, "1"), (&caller, "0")] {
+        assert_eq!(workflow_flag(&customizations, flow, "Subprocess"), expected, "{}", flow.name);
+        assert_eq!(workflow_flag(&customizations, flow, "OnDemand"), expected, "{}", flow.name);
+    }
+    assert!(!called.is_child(std::slice::from_ref(&parent)), "not called by the flows given");
+}
+
+fn attribute<'a>(
+    doc: &'a cosell_solution::check::xmltree::Node,
+    entity: &str,
+    column: &str,
+) -> &'a cosell_solution::check::xmltree::Node {
+    let entity = doc.find_all("Entity").into_iter().find(|e| e.child_text("Name") == Some(entity)).unwrap();
+    entity.find_all("attribute").into_iter().find(|a| a.attr("PhysicalName") == Some(column)).unwrap()
+}
+
+#[test]
+fn the_columns_the_sync_rewrites_are_not_audited() {
+    use cosell_core::dataverse::{lead, opportunity};
+    let doc = cosell_solution::check::xmltree::parse(&file(&package(), "customizations.xml")).unwrap();
+    let audit = |entity: &str, column: &str| attribute(&doc, entity, column).child_text("IsAuditEnabled").unwrap();
+    assert_eq!(audit("Opportunity", opportunity::SYNC_STATE), "0");
+    assert_eq!(audit("Opportunity", opportunity::AUDIT), "0");
+    assert_eq!(audit("Lead", lead::SYNC_STATE), "0");
+    // A seller's own changes stay audited.
+    assert_eq!(audit("Opportunity", opportunity::SYNC), "1");
+    assert_eq!(audit("Lead", lead::SYNC), "1");
+}
+
+#[test]
+fn the_parental_relationship_cascades_only_the_delete() {
+    let doc = cosell_solution::check::xmltree::parse(&file(&package(), "customizations.xml")).unwrap();
+    let relationship = |name: &str| {
+        doc.find_all("EntityRelationship").into_iter().find(|r| r.attr("Name") == Some(name)).unwrap().clone()
+    };
+    let parental = relationship(cosell_solution::tables::OPPORTUNITY_SOLUTIONS);
+    assert_eq!(parental.child_text("CascadeDelete"), Some("Cascade"));
+    let referential = relationship(cosell_solution::tables::DETAIL_SOLUTIONS);
+    assert_eq!(referential.child_text("CascadeDelete"), Some("RemoveLink"));
+    for r in [parental, referential] {
+        for cascade in ["CascadeAssign", "CascadeShare", "CascadeUnshare", "CascadeReparent"] {
+            assert_eq!(r.child_text(cascade), Some("NoCascade"), "{cascade}");
+        }
+    }
+}
+
+#[test]
+fn the_new_tables_have_forms_and_the_solution_row_a_quick_create_one() {
+    use cosell_core::dataverse::{solution, solution_detail};
+    let doc = cosell_solution::check::xmltree::parse(&file(&package(), "customizations.xml")).unwrap();
+    let entity = |name: &str| doc.find_all("Entity").into_iter().find(|e| e.child_text("Name") == Some(name)).unwrap();
+    let forms_of = |name: &str, kind: &str| -> Vec<Vec<String>> {
+        entity(name)
+            .find_all("forms")
+            .into_iter()
+            .filter(|f| f.attr("type") == Some(kind))
+            .flat_map(|f| f.children_named("systemform"))
+            .map(|f| f.find_all("control").iter().filter_map(|c| c.attr("datafieldname")).map(str::to_owned).collect())
+            .collect()
+    };
+    let solution_columns = [solution::NAME, solution::SOLUTION_DETAIL, solution::SOLUTION_ID, solution::OPPORTUNITY];
+    assert_eq!(forms_of(solution::TABLE, "main"), [solution_columns]);
+    assert_eq!(forms_of(solution::TABLE, "quickCreate"), [solution_columns]);
+    assert_eq!(
+        forms_of(solution_detail::TABLE, "main"),
+        [[
+            solution_detail::NAME,
+            solution_detail::SOLUTION_ID,
+            solution_detail::PUBLISHER_NAME,
+            solution_detail::SOLUTION_TYPE
+        ]]
+    );
+    assert!(forms_of(solution_detail::TABLE, "quickCreate").is_empty());
+    let quick = |name: &str| entity(name).find_all("IsQuickCreateEnabled")[0].text.trim().to_owned();
+    assert_eq!(quick(solution::TABLE), "1");
+    assert_eq!(quick(solution_detail::TABLE), "0");
+    // The "Active …" views show active rows only.
+    for name in [solution::TABLE, solution_detail::TABLE] {
+        let condition = entity(name).find_all("condition")[0].clone();
+        assert_eq!(
+            (condition.attr("attribute"), condition.attr("operator"), condition.attr("value")),
+            (Some("statecode"), Some("eq"), Some("0"))
+        );
+    }
+}
+
+#[test]
+fn the_seller_role_grants_the_new_tables_at_organization_level() {
+    use cosell_solution::roles::{seller_role_id, SELLER_ROLE};
+    let package = package();
+    let doc = cosell_solution::check::xmltree::parse(&file(&package, "customizations.xml")).unwrap();
+    let role = doc.find_all("Role").into_iter().find(|r| r.attr("name") == Some(SELLER_ROLE)).unwrap();
+    let privileges: Vec<(&str, &str)> =
+        role.find_all("RolePrivilege").iter().map(|p| (p.attr("name").unwrap(), p.attr("level").unwrap())).collect();
+    let global = |name| (name, "Global");
+    assert_eq!(
+        privileges,
+        [
+            global("prvCreatecosell_partnercentersolution"),
+            global("prvReadcosell_partnercentersolution"),
+            global("prvWritecosell_partnercentersolution"),
+            global("prvDeletecosell_partnercentersolution"),
+            global("prvAppendcosell_partnercentersolution"),
+            global("prvAppendTocosell_partnercentersolution"),
+            global("prvReadcosell_solutiondetail"),
+            global("prvAppendTocosell_solutiondetail"),
+            global("prvAppendToOpportunity"),
+        ]
+    );
+    assert!(file(&package, "solution.xml")
+        .contains(&format!("<RootComponent type=\"20\" id=\"{}\" behavior=\"0\"", seller_role_id().braced())));
+}

@@ -141,12 +141,26 @@ fn the_form_has_what_the_form_plugin_expects() {
     for token in record.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':')) {
         let Some(name) = token.strip_prefix("opp::") else { continue };
         let value = &core.iter().find(|(m, n, _)| m == "opportunity" && n == name).unwrap().2;
-        if name == "SYNC_STATE" || name == "ID" {
+        if name == "ID" {
             continue;
         }
         assert!(fields.contains(&value.as_str()), "the form plugin reads {value}, which is not on the form");
         read_columns += 1;
     }
+    // The sync state is there for the script, out of a seller's sight, and valid for the form.
+    let cell = form
+        .find_all("cell")
+        .into_iter()
+        .find(|c| c.child("control").and_then(|c| c.attr("datafieldname")) == Some(dataverse::opportunity::SYNC_STATE))
+        .unwrap();
+    assert_eq!(cell.attr("visible"), Some("false"));
+    let attribute = customizations()
+        .find_all("attribute")
+        .into_iter()
+        .find(|a| a.attr("PhysicalName") == Some(dataverse::opportunity::SYNC_STATE))
+        .unwrap()
+        .clone();
+    assert!(attribute.child_text("DisplayMask").unwrap().split('|').any(|m| m == "ValidForForm"));
     assert!(read_columns >= 16, "record.rs names the form's columns through opp:: ({read_columns})");
 }
 

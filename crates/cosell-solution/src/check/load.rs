@@ -48,19 +48,46 @@ pub fn load(path: &Path) -> Result<Files, LoadError> {
     from_zip(&bytes).map_err(fail)
 }
 
-/// Reads the entries of a zip held in memory.
+/// How much a zip may unpack to: each entry, and all entries together. A solution is a few
+/// megabytes; a zip bomb (1.5 MB holding 1.5 GB) stops here instead of filling memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub entry: u64,
+    pub total: u64,
+}
+
+/// 256 MiB each and in all.
+pub const LIMITS: Limits = Limits { entry: 256 << 20, total: 256 << 20 };
+
+/// Reads the entries of a zip held in memory, within [`LIMITS`].
 pub fn from_zip(bytes: &[u8]) -> Result<Files, String> {
+    from_zip_within(bytes, LIMITS)
+}
+
+/// Reads the entries of a zip held in memory; an entry past `limits` is an error naming it. The
+/// cap counts the bytes read, not the sizes the zip declares (which a crafted zip can fake).
+pub fn from_zip_within(bytes: &[u8], limits: Limits) -> Result<Files, String> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|e| format!("not a zip file (or a damaged one): {e}"))?;
     let mut entries = Vec::new();
+    let mut total: u64 = 0;
     for i in 0..archive.len() {
-        let mut entry = archive.by_index(i).map_err(|e| format!("zip entry {i}: {e}"))?;
+        let entry = archive.by_index(i).map_err(|e| format!("zip entry {i}: {e}"))?;
         if entry.is_dir() {
             continue;
         }
         let entry_name = entry.name().replace('\\', "/");
+        let room = limits.entry.min(limits.total.saturating_sub(total));
         let mut content = Vec::new();
-        entry.read_to_end(&mut content).map_err(|e| format!("{entry_name}: {e}"))?;
+        entry.take(room.saturating_add(1)).read_to_end(&mut content).map_err(|e| format!("{entry_name}: {e}"))?;
+        let read = content.len() as u64;
+        if read > limits.entry {
+            return Err(format!("{entry_name}: unpacks to more than {} bytes, the cap of one entry", limits.entry));
+        }
+        if read > room {
+            return Err(format!("{entry_name}: the zip unpacks to more than {} bytes in all, the cap", limits.total));
+        }
+        total += read;
         entries.push((entry_name, content));
     }
     Ok(Files { entries })

@@ -1,7 +1,8 @@
 //! The consistency rules, one row per rule in [`RULES`]: what the package says must exist does,
-//! and what it ships is referenced. A name that does not carry the package's own publisher
-//! prefix belongs to the platform or to another solution: it cannot be checked offline and is
-//! accepted (so a real export of Microsoft's tools gives no false error).
+//! and what it ships is referenced. A name that carries none of the package's own prefixes (the
+//! publisher's, and any prefix of a component the package defines) belongs to the platform or to
+//! another solution: it cannot be checked offline and is accepted (so a real export of
+//! Microsoft's tools gives no false error).
 
 use super::load::Files;
 use super::xmltree::{parse, Node};
@@ -15,21 +16,24 @@ use std::collections::BTreeSet;
 pub type Rule = (&'static str, Severity, &'static str, fn(&Ctx, &mut Vec<Finding>));
 
 /// Every rule, in the order they run.
-pub const RULES: [Rule; 18] = [
+pub const RULES: [Rule; 21] = [
     ("root-entries", Severity::Error, "[Content_Types].xml, solution.xml and customizations.xml are at the zip root", root_entries),
     ("xml-well-formed", Severity::Error, "every .xml entry parses", xml_well_formed),
     ("json-well-formed", Severity::Error, "every .json entry parses", json_well_formed),
     ("content-types", Severity::Warning, "[Content_Types].xml covers every file extension", content_types),
     ("solution-manifest", Severity::Error, "solution.xml names the solution, a 2-4 part version, Managed 0/1/2 and the publisher's prefixes", manifest),
-    ("root-component", Severity::Error, "every root component of solution.xml is in the package (or is only extended)", root_components),
+    ("root-component", Severity::Error, "every root component of solution.xml (table, choice, security role, flow, form, web resource, connector, environment variable) is in the package (or is only extended)", root_components),
     ("file-reference", Severity::Error, "every file a node names (FileName, JsonFileName, openapidefinition, …) exists", file_references),
     ("unreferenced-entry", Severity::Error, "every entry under WebResources/, Workflows/, Connector/ is named by a node", unreferenced_entries),
     ("guid-format", Severity::Error, "every id is a well-formed GUID", guid_format),
     ("control-column", Severity::Error, "every form control's column is a column of the table", control_columns),
+    ("relationship-column", Severity::Error, "every relationship's referencing column is a column of its referencing table", relationship_columns),
+    ("key-column", Severity::Error, "every alternate key's column is a column of its table", key_columns),
+    ("option-duplicate", Severity::Error, "no option set has the same value twice", option_duplicates),
     ("subgrid-relationship", Severity::Error, "every subgrid's relationship exists and leads to its target table", subgrids),
-    ("web-resource-reference", Severity::Error, "every web resource control, form library and dependency is a web resource of the package", web_resource_references),
+    ("web-resource-reference", Severity::Error, "every web resource control (by Url, an HTML resource, and by WebResourceId), form library and dependency is a web resource of the package", web_resource_references),
     ("handler-library", Severity::Error, "every event handler's library is one of the form's libraries", handler_libraries),
-    ("environment-variable", Severity::Error, "every environment variable definition file names its own folder and a known type", environment_variables),
+    ("environment-variable", Severity::Error, "every environment variable definition file names its own folder and a known type; a Boolean's default is yes or no", environment_variables),
     ("flow-connection", Severity::Error, "every flow connection is a connection reference of the package, and every action's connection is declared", flow_connections),
     ("flow-parameter", Severity::Error, "every @parameters('…') is a definition parameter; environment-variable parameters name a definition of the package", flow_parameters),
     ("flow-child-flow", Severity::Error, "every child flow a flow calls (workflowReferenceName) is a flow of the package", flow_children),
@@ -41,8 +45,10 @@ pub struct Ctx<'a> {
     pub files: &'a Files,
     pub solution: Option<&'a Node>,
     pub customizations: Option<&'a Node>,
-    /// The publisher's prefix with its underscore (`cosell_`), lower case; empty when unknown.
-    pub prefix: String,
+    /// The package's own prefixes with their underscore (`cosell_`), lower case: the publisher's,
+    /// and those of the components it defines (a package may carry components of another prefix
+    /// than its publisher's; they are its own all the same).
+    pub prefixes: BTreeSet<String>,
     /// Each table: its name (lower case), its columns (lower case), its `<Entity>` node.
     pub entities: Vec<(String, BTreeSet<String>, &'a Node)>,
 }
@@ -65,11 +71,15 @@ pub fn run(files: &Files) -> Vec<Finding> {
 
 impl<'a> Ctx<'a> {
     fn new(files: &'a Files, solution: Option<&'a Node>, customizations: Option<&'a Node>) -> Ctx<'a> {
-        let prefix = solution
+        let mut prefixes: BTreeSet<String> = solution
             .and_then(|s| s.find_all("CustomizationPrefix").first().map(|p| p.text.trim().to_ascii_lowercase()))
             .filter(|p| !p.is_empty())
             .map(|p| format!("{p}_"))
-            .unwrap_or_default();
+            .into_iter()
+            .collect();
+        if let Some(c) = customizations {
+            prefixes.extend(defined_names(c).iter().filter_map(|n| prefix_of(n)));
+        }
         let mut entities = Vec::new();
         for entity in customizations.map(|c| c.find_all("Entity")).unwrap_or_default() {
             let name = entity.child_text("Name").unwrap_or_default().to_ascii_lowercase();
@@ -80,14 +90,14 @@ impl<'a> Ctx<'a> {
                 .collect();
             entities.push((name, columns, entity));
         }
-        Ctx { files, solution, customizations, prefix, entities }
+        Ctx { files, solution, customizations, prefixes, entities }
     }
 }
 
 impl Ctx<'_> {
     /// Whether `name` belongs to this package's publisher (and so must be defined in it).
     fn ours(&self, name: &str) -> bool {
-        !self.prefix.is_empty() && name.to_ascii_lowercase().starts_with(&self.prefix)
+        prefix_of(name).is_some_and(|p| self.prefixes.contains(&p))
     }
 
     fn entity(&self, name: &str) -> Option<&(String, BTreeSet<String>, &Node)> {
@@ -143,6 +153,41 @@ impl Ctx<'_> {
     }
 }
 
+/// Names of the components customizations.xml defines: new tables, columns, web resources,
+/// global choices, connection references, environment variables. UNCERTAIN: a package that
+/// carries another publisher's columns (say `msdyn_`) makes that prefix its own too.
+fn defined_names(c: &Node) -> Vec<String> {
+    let mut out = Vec::new();
+    for entity in c.find_all("entity") {
+        if entity.attr("unmodified") != Some("1") {
+            out.extend(entity.attr("Name").map(str::to_owned));
+        }
+    }
+    for attribute in c.find_all("attribute") {
+        out.extend(attribute.attr("PhysicalName").map(str::to_owned));
+    }
+    for w in c.find_all("WebResource") {
+        out.extend(w.child_text("Name").map(str::to_owned));
+    }
+    if let Some(sets) = c.child("optionsets") {
+        out.extend(sets.children_named("optionset").filter_map(|o| o.attr("Name")).map(str::to_owned));
+    }
+    for r in c.find_all("connectionreference") {
+        out.extend(r.attr("connectionreferencelogicalname").map(str::to_owned));
+    }
+    for v in c.find_all("environmentvariabledefinition") {
+        out.extend(v.attr("schemaname").map(str::to_owned));
+    }
+    out
+}
+
+/// `cosell_` of `cosell_name` (lower case): letters and digits, then the first underscore.
+fn prefix_of(name: &str) -> Option<String> {
+    let (head, _) = name.split_once('_')?;
+    (!head.is_empty() && head.chars().all(|c| c.is_ascii_alphanumeric()))
+        .then(|| format!("{}_", head.to_ascii_lowercase()))
+}
+
 fn finding(rule: &'static str, file: &str, path: &str, message: String) -> Finding {
     let severity = RULES.iter().find(|r| r.0 == rule).map_or(Severity::Error, |r| r.1);
     Finding { rule, severity, file: file.to_owned(), path: path.to_owned(), message }
@@ -151,7 +196,15 @@ fn finding(rule: &'static str, file: &str, path: &str, message: String) -> Findi
 fn root_entries(ctx: &Ctx, out: &mut Vec<Finding>) {
     for entry in [CONTENT_TYPES, SOLUTION, CUSTOMIZATIONS] {
         if ctx.files.get(entry).is_none() {
-            out.push(finding("root-entries", entry, "", format!("{entry} is missing from the package root")));
+            // A zip of the folder rather than of its contents holds `<folder>/solution.xml`.
+            let nested = ctx.files.entries.iter().find_map(|(p, _)| {
+                p.rsplit_once('/').filter(|(_, file)| file.eq_ignore_ascii_case(entry)).map(|(dir, _)| dir)
+            });
+            let hint = match nested {
+                Some(dir) => format!(" (it is under {dir}/: zip the folder's contents, not the folder)"),
+                None => String::new(),
+            };
+            out.push(finding("root-entries", entry, "", format!("{entry} is missing from the package root{hint}")));
         }
     }
 }
@@ -264,6 +317,8 @@ fn root_components(ctx: &Ctx, out: &mut Vec<Finding>) {
         .and_then(|c| c.child("optionsets"))
         .map(|s| s.children_named("optionset").filter_map(|o| o.attr("Name")).map(str::to_ascii_lowercase).collect())
         .unwrap_or_default();
+    let roles: BTreeSet<String> =
+        ctx.all("Role").iter().filter_map(|r| r.attr("id").and_then(Guid::parse)).map(|g| g.to_string()).collect();
     let web = ctx.web_resources();
     let vars = ctx.environment_variables();
     for root in solution.find_all("RootComponent") {
@@ -272,6 +327,7 @@ fn root_components(ctx: &Ctx, out: &mut Vec<Finding>) {
         let (kind, present) = match root.attr("type").unwrap_or_default() {
             "1" => ("table", ctx.entity(&name).is_some()),
             "9" => ("choice", option_sets.contains(&name)),
+            "20" => ("security role", roles.contains(&id)),
             "29" => ("workflow", workflows.contains(&id)),
             "60" => ("form", forms.contains(&id)),
             "61" => ("web resource", web.contains(&name)),
@@ -319,6 +375,10 @@ fn file_references(ctx: &Ctx, out: &mut Vec<Finding>) {
 }
 
 fn unreferenced_entries(ctx: &Ctx, out: &mut Vec<Finding>) {
+    // Without a readable customizations.xml nothing names any file: xml-well-formed says why.
+    if ctx.customizations.is_none() {
+        return;
+    }
     let named: BTreeSet<String> = FILE_ELEMENTS
         .iter()
         .flat_map(|n| ctx.all(n))
@@ -342,7 +402,7 @@ fn unreferenced_entries(ctx: &Ctx, out: &mut Vec<Finding>) {
 /// Elements and attributes whose value is a GUID.
 const GUID_ELEMENTS: [&str; 6] = ["formid", "WebResourceId", "savedqueryid", "ViewId", "DefaultViewId", "WorkflowId"];
 const GUID_ATTRIBUTES: [&str; 4] = ["WorkflowId", "libraryUniqueId", "handlerUniqueId", "uniqueid"];
-const GUID_ID_HOLDERS: [&str; 5] = ["tab", "section", "cell", "header", "RootComponent"];
+const GUID_ID_HOLDERS: [&str; 6] = ["tab", "section", "cell", "header", "RootComponent", "Role"];
 
 fn guid_format(ctx: &Ctx, out: &mut Vec<Finding>) {
     let docs = [(CUSTOMIZATIONS, ctx.customizations), (SOLUTION, ctx.solution)];
@@ -398,6 +458,56 @@ fn control_columns(ctx: &Ctx, out: &mut Vec<Finding>) {
                     CUSTOMIZATIONS,
                     &control.path,
                     format!("{table} has no column {column} in this package"),
+                ));
+            }
+        }
+    }
+}
+
+fn relationship_columns(ctx: &Ctx, out: &mut Vec<Finding>) {
+    for r in ctx.all("EntityRelationship") {
+        let table = r.child_text("ReferencingEntityName").unwrap_or_default();
+        let Some(column) = r.child("ReferencingAttributeName") else { continue };
+        let name = column.text.trim().to_ascii_lowercase();
+        let Some((_, columns, _)) = ctx.entity(table) else { continue };
+        if ctx.ours(&name) && !columns.contains(&name) {
+            out.push(finding(
+                "relationship-column",
+                CUSTOMIZATIONS,
+                &column.path,
+                format!("{table} has no column {name} in this package"),
+            ));
+        }
+    }
+}
+
+fn key_columns(ctx: &Ctx, out: &mut Vec<Finding>) {
+    for (table, columns, entity) in &ctx.entities {
+        for attribute in entity.find_all("EntityKeyAttributes").iter().flat_map(|k| k.children_named("AttributeName")) {
+            let name = attribute.text.trim().to_ascii_lowercase();
+            if ctx.ours(&name) && !columns.contains(&name) {
+                out.push(finding(
+                    "key-column",
+                    CUSTOMIZATIONS,
+                    &attribute.path,
+                    format!("the key's column {name} is not a column of {table}"),
+                ));
+            }
+        }
+    }
+}
+
+fn option_duplicates(ctx: &Ctx, out: &mut Vec<Finding>) {
+    for set in ctx.all("optionset") {
+        let mut seen = BTreeSet::new();
+        for option in set.find_all("option") {
+            let Some(value) = option.attr("value") else { continue };
+            if !seen.insert(value.trim()) {
+                out.push(finding(
+                    "option-duplicate",
+                    CUSTOMIZATIONS,
+                    &option.path,
+                    format!("option value {value} appears twice in {}", set.attr("Name").unwrap_or_default()),
                 ));
             }
         }
@@ -477,12 +587,24 @@ fn web_resource_references(ctx: &Ctx, out: &mut Vec<Finding>) {
             ));
         }
     };
+    // Each web resource: name (lower case) → (id, type).
+    let resources: Vec<(String, Option<String>, String)> = ctx
+        .all("WebResource")
+        .iter()
+        .filter_map(|w| {
+            let name = w.child_text("Name")?.to_ascii_lowercase();
+            let id = w.child_text("WebResourceId").and_then(Guid::parse).map(|g| g.to_string());
+            Some((name, id, w.child_text("WebResourceType").unwrap_or_default().to_owned()))
+        })
+        .collect();
+    let mut controls = Vec::new();
     for (_, _, form) in forms(ctx) {
         for control in form.find_all("control") {
             if control.attr("classid").is_some_and(|c| c.eq_ignore_ascii_case(classid::WEB_RESOURCE)) {
                 if let Some(url) = parameter(control, "Url") {
                     check(url, &control.path, "web resource control");
                 }
+                controls.push(control);
             }
         }
         for library in form.find_all("Library") {
@@ -500,7 +622,44 @@ fn web_resource_references(ctx: &Ctx, out: &mut Vec<Finding>) {
             }
         }
     }
+    let mut extra = Vec::new();
+    for control in controls {
+        let url = parameter(control, "Url").unwrap_or_default();
+        let url = url.trim_start_matches('/').trim_start_matches("WebResources/").to_ascii_lowercase();
+        if !ctx.ours(&url) {
+            continue;
+        }
+        let by_name = resources.iter().find(|(n, _, _)| *n == url);
+        if let Some((_, _, kind)) = by_name {
+            if kind != WEB_PAGE {
+                extra.push(finding(
+                    "web-resource-reference",
+                    CUSTOMIZATIONS,
+                    &control.path,
+                    format!("web resource control {url} is of type {kind}, not an HTML page (1)"),
+                ));
+            }
+        }
+        let id_node =
+            control.child("parameters").and_then(|p| p.child("WebResourceId")).filter(|n| !n.text.trim().is_empty());
+        if let Some(node) = id_node {
+            let id = node.text.trim();
+            let known = Guid::parse(id).is_some_and(|g| resources.iter().any(|(_, i, _)| *i == Some(g.to_string())));
+            if !known {
+                extra.push(finding(
+                    "web-resource-reference",
+                    CUSTOMIZATIONS,
+                    &node.path,
+                    format!("web resource control WebResourceId {id} is no web resource of the package"),
+                ));
+            }
+        }
+    }
+    out.extend(extra);
 }
+
+/// `WebResourceType` of an HTML page, the only kind a web resource control shows.
+const WEB_PAGE: &str = "1";
 
 fn handler_libraries(ctx: &Ctx, out: &mut Vec<Finding>) {
     for (_, _, form) in forms(ctx) {
@@ -528,6 +687,9 @@ fn handler_libraries(ctx: &Ctx, out: &mut Vec<Finding>) {
 /// Known `environmentvariabledefinition.type` codes: String, Number, Boolean, JSON, data source, secret.
 const VARIABLE_TYPES: [&str; 6] = ["100000000", "100000001", "100000002", "100000003", "100000004", "100000005"];
 
+/// The Boolean type code: its values are `yes` and `no`.
+const BOOLEAN_TYPE: &str = "100000002";
+
 fn environment_variables(ctx: &Ctx, out: &mut Vec<Finding>) {
     for (path, bytes) in &ctx.files.entries {
         let Some(rest) = path.strip_prefix("environmentvariabledefinitions/") else { continue };
@@ -543,6 +705,15 @@ fn environment_variables(ctx: &Ctx, out: &mut Vec<Finding>) {
             ));
         }
         let kind = doc.child_text("type").unwrap_or_default();
+        let default = doc.child_text("defaultvalue");
+        if kind == BOOLEAN_TYPE && default.is_some_and(|d| !matches!(d.trim(), "yes" | "no")) {
+            out.push(finding(
+                "environment-variable",
+                path,
+                &format!("{}/defaultvalue", doc.path),
+                format!("a Boolean's default must be yes or no, not {:?}", default.unwrap_or_default()),
+            ));
+        }
         if !VARIABLE_TYPES.contains(&kind) {
             out.push(finding(
                 "environment-variable",

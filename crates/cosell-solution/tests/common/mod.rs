@@ -16,7 +16,7 @@ pub fn read(path: &str) -> String {
     std::fs::read_to_string(root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-/// The generator's inputs from connector/ and stand-in web resource bytes.
+/// The generator's inputs from connector/, stand-in web resource bytes, and the sync flows.
 pub fn inputs() -> Inputs {
     let connectors = CONNECTORS
         .iter()
@@ -34,7 +34,12 @@ pub fn inputs() -> Inputs {
             bytes: format!("/* built {} */\n", w.name).into_bytes(),
         })
         .collect();
-    Inputs { version: env!("CARGO_PKG_VERSION").to_owned(), web_resources, connectors, flows: Vec::new() }
+    Inputs {
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        web_resources,
+        connectors,
+        flows: cosell_syncflows::flows(),
+    }
 }
 
 pub fn package() -> Package {
