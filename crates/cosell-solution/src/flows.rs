@@ -94,16 +94,22 @@ impl Flow {
         Ok(pretty(&document))
     }
 
-    /// Whether this is a child flow: manually triggered (`kind` Button) or called by a flow of
-    /// `package` (a Workflow action's `host.workflowReferenceName` is its id). UNCERTAIN: exports
-    /// write `Subprocess` and `OnDemand` 1 for such flows; whether import needs them is unknown.
+    /// Whether this is a child flow: called by a flow of `package` (a Workflow action's
+    /// `host.workflowReferenceName` is its id). UNCERTAIN: exports write `Subprocess` 1 for such
+    /// flows; whether import needs it is unknown.
     pub fn is_child(&self, package: &[Flow]) -> bool {
+        let id = self.id();
+        package.iter().any(|f| calls(&f.definition, &id))
+    }
+
+    /// Whether the flow can be started on demand: a child flow, or one with a manual (`kind`
+    /// Button) trigger that an admin runs (webhook registration, backfill). UNCERTAIN, as above.
+    pub fn is_on_demand(&self, package: &[Flow]) -> bool {
         let button =
             self.definition.get("triggers").and_then(Value::as_object).is_some_and(|triggers| {
                 triggers.values().any(|t| t.get("kind").and_then(Value::as_str) == Some("Button"))
             });
-        let id = self.id();
-        button || package.iter().any(|f| calls(&f.definition, &id))
+        button || self.is_child(package)
     }
 
     /// The `<Workflow>` node: a modern flow (category 5), shipped off (the connections must be
@@ -111,6 +117,7 @@ impl Flow {
     /// of the solution (to tell a child flow).
     pub fn node(&self, version: &str, package: &[Flow]) -> El {
         let child = if self.is_child(package) { "1" } else { "0" };
+        let on_demand = if self.is_on_demand(package) { "1" } else { "0" };
         el("Workflow")
             .attr("WorkflowId", self.id().braced())
             .attr("Name", self.name.as_str())
@@ -123,7 +130,7 @@ impl Flow {
                     ("Category", "5"),
                     ("Mode", "0"),
                     ("Scope", "4"),
-                    ("OnDemand", child),
+                    ("OnDemand", on_demand),
                     ("TriggerOnCreate", "0"),
                     ("TriggerOnDelete", "0"),
                     ("AsyncAutodelete", "0"),
