@@ -95,7 +95,7 @@ fn refuses_unknown_types_duplicates_and_missing_parts() {
     );
     assert_eq!(
         error(json!({"U": {"type": "Until", "expression": true, "limit": {"count": 0}}})),
-        "$.properties.definition.actions.U.limit.count: must be a positive integer"
+        "$.properties.definition.actions.U.limit.count: must be an integer from 1 to 5000, found 0"
     );
     assert_eq!(
         error(json!({"U": {"type": "Until", "expression": true, "limit": {"timeout": "1 hour"}}})),
@@ -192,4 +192,18 @@ fn a_solutions_workflows_are_read_by_file() {
     assert_eq!(names, [("CoSellSync", Some("8e1a2b3c-0000-4000-8000-00000000000a")), ("Backfill", None)]);
     let broken = Flow::from_solution_files([("Workflows/Bad.json", "{")]).unwrap_err();
     assert_eq!(broken.path, "Workflows/Bad.json: $");
+}
+
+#[test]
+fn until_count_is_one_to_five_thousand() {
+    for bad in [json!(5001), json!(1_000_000_000), json!(-1), json!("10"), json!(1.5)] {
+        assert_eq!(
+            error(json!({"U": {"type": "Until", "expression": false, "limit": {"count": bad.clone()}}})),
+            format!("$.properties.definition.actions.U.limit.count: must be an integer from 1 to 5000, found {bad}")
+        );
+    }
+    for good in [1, 5000] {
+        let f = read(json!({"U": {"type": "Until", "expression": false, "limit": {"count": good}}})).unwrap();
+        assert!(matches!(f.actions.actions[0].kind, Kind::Until { count, .. } if count == good));
+    }
 }

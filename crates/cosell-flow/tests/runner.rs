@@ -328,6 +328,20 @@ fn until_runs_at_least_once_and_stops_at_its_count() {
 }
 
 #[test]
+fn nested_untils_stop_at_the_execution_limit_and_the_record_stays_bounded() {
+    let f = flow(json!({"Outer": {"type": "Until", "expression": false, "limit": {"count": 5000, "timeout": "P30D"},
+        "actions": {"Inner": {"type": "Until", "expression": false, "limit": {"count": 5000, "timeout": "P30D"},
+            "actions": {"C": {"type": "Compose", "inputs": 1}}}}}}));
+    let mut host = Host::new(START, 1);
+    host.max_action_executions = 2_000;
+    let record = host.run(&f, TriggerInput::body(json!({})));
+    assert_eq!(record.status, Status::Failed);
+    assert_eq!(record.error.as_ref().unwrap()["code"], "ActionLimitExceeded");
+    assert!(record.actions.len() <= 2_001, "{} executions kept", record.actions.len());
+    assert_eq!(Host::new(START, 1).max_action_executions, 100_000, "the default bound");
+}
+
+#[test]
 fn until_stops_at_its_timeout_in_virtual_time() {
     let f = flow(json!({
         "Poll": {"type": "Until", "expression": false, "limit": {"count": 1000, "timeout": "PT10M"},

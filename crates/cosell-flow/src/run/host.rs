@@ -42,7 +42,9 @@ pub struct Host {
     pub request_timeout_millis: i64,
     /// How deep child flows may call child flows.
     pub max_child_depth: usize,
-    /// A run stops (Failed) after this many action executions: a guard against runaway loops.
+    /// A run stops (Failed) after this many action executions: a guard against runaway loops
+    /// that also bounds the executions kept in the run record.
+    /// UNCERTAIN: 100,000, Power Automate's "action executions per 5 minutes" limit.
     pub max_action_executions: usize,
 }
 
@@ -57,7 +59,7 @@ impl Host {
             random: Cell::new(Random::new(seed)),
             request_timeout_millis: 120_000,
             max_child_depth: 8,
-            max_action_executions: 1_000_000,
+            max_action_executions: 100_000,
         }
     }
 
