@@ -367,9 +367,11 @@ fn variables_initialize_set_append_increment() {
         "AppA": {"type": "AppendToArrayVariable", "inputs": {"name": "list", "value": {"k": 1}}, "runAfter": {"AppS": ["Succeeded"]}},
         "SetF": {"type": "SetVariable", "inputs": {"name": "f", "value": 2}, "runAfter": {"AppA": ["Succeeded"]}},
         "Bad": {"type": "SetVariable", "inputs": {"name": "n", "value": "text"}, "runAfter": {"SetF": ["Succeeded"]}},
-        "Unknown": {"type": "SetVariable", "inputs": {"name": "nope", "value": 1}, "runAfter": {"Bad": ["Failed"]}},
+        // Initialized, but only by an action that runs later: a run-time failure.
+        "Unknown": {"type": "SetVariable", "inputs": {"name": "late", "value": 1}, "runAfter": {"Bad": ["Failed"]}},
         "Twice": {"type": "InitializeVariable", "inputs": {"variables": [{"name": "n", "type": "integer"}]}, "runAfter": {"Unknown": ["Failed"]}},
-        "WrongType": {"type": "InitializeVariable", "inputs": {"variables": [{"name": "b", "type": "boolean", "value": 1}]}, "runAfter": {"Twice": ["Failed"]}}
+        "WrongType": {"type": "InitializeVariable", "inputs": {"variables": [{"name": "b", "type": "boolean", "value": 1}]}, "runAfter": {"Twice": ["Failed"]}},
+        "Late": {"type": "InitializeVariable", "inputs": {"variables": [{"name": "late", "type": "integer"}]}, "runAfter": {"WrongType": ["Failed"]}}
     }));
     let r = run(&f);
     let value = |name: &str| r.last(name).unwrap().outputs.as_ref().map(|o| o["body"]["value"].clone());

@@ -216,8 +216,11 @@ impl Flow {
         let trigger = read_trigger(definition.get("triggers"), &path::child(&def_path, "triggers"), &mut names)?;
         let actions = read_graph(definition.get("actions"), &path::child(&def_path, "actions"), &mut names)?;
         let outputs = definition.get("outputs").cloned().unwrap_or_else(|| Value::Object(Map::new()));
-        check_expressions(&Value::Object(definition.clone()), &def_path)?;
-        Ok(Flow { name: display, id, connection_references, parameters, trigger, actions, outputs })
+        let definition = Value::Object(definition.clone());
+        check_expressions(&definition, &def_path)?;
+        let flow = Flow { name: display, id, connection_references, parameters, trigger, actions, outputs };
+        super::checks::check(&flow, &definition, &def_path)?;
+        Ok(flow)
     }
 
     /// The workflow id in a solution file name `Name-8E1A…-….json`: the trailing GUID.
