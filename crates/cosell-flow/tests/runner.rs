@@ -277,6 +277,30 @@ fn if_and_switch_with_literal_conditions() {
 }
 
 #[test]
+fn switch_on_anything_but_an_integer_or_a_string_fails() {
+    for (value, kind) in [
+        (json!(null), "null"),
+        (json!(true), "a boolean"),
+        (json!(1.5), "a number"),
+        (json!({"a": 1}), "an object"),
+        (json!([1]), "an array"),
+    ] {
+        let f = flow(json!({"Pick": {"type": "Switch", "expression": value.clone(),
+            "cases": {"One": {"case": 1, "actions": {}}},
+            "default": {"actions": {"D": {"type": "Compose", "inputs": 0}}}}}));
+        let r = run(&f);
+        let pick = r.last("Pick").unwrap();
+        assert_eq!((pick.status, pick.code.as_deref()), (Status::Failed, Some("InvalidTemplate")), "{value}");
+        assert_eq!(
+            pick.error.as_ref().unwrap()["message"],
+            format!("The execution of template action 'Pick' failed: the Switch expression evaluates to {kind}; it must be an integer or a string.")
+        );
+        assert_eq!(r.status_of("D"), None, "{value}: the default does not run");
+        assert_eq!(r.status, Status::Failed);
+    }
+}
+
+#[test]
 fn foreach_runs_each_item_in_order_and_records_concurrency() {
     let f = flow(json!({
         "Loop": {"type": "Foreach", "foreach": ["a", "b", "c"],
@@ -425,6 +449,32 @@ fn join_and_table() {
             json!({"body": "<table><thead><tr><th>a</th></tr></thead><tbody><tr><td>&lt;b&gt;</td></tr></tbody></table>"})
         )
     );
+}
+
+#[test]
+fn a_terminate_inside_a_loop_ends_the_run_with_its_own_status() {
+    for (status, expected) in
+        [("Failed", Status::Failed), ("Succeeded", Status::Succeeded), ("Cancelled", Status::Cancelled)]
+    {
+        let f = flow(json!({
+            "Each": {"type": "Foreach", "foreach": [1, 2, 3], "actions": {
+                "Scope": {"type": "Scope", "actions": {
+                    "Stop": {"type": "Terminate", "inputs": {"runStatus": status, "runError": {"code": "Gone", "message": "stopped here"}}}}}}},
+            "After": {"type": "Compose", "inputs": 1, "runAfter": {"Each": ["Succeeded", "Failed", "Skipped"]}}
+        }));
+        let r = run(&f);
+        assert_eq!(r.status, expected, "{status}");
+        let each = r.last("Each").unwrap();
+        assert_eq!((each.status, each.code.as_deref()), (expected, Some("Terminated")), "{status}");
+        assert_eq!(r.last("Scope").unwrap().status, expected);
+        assert_eq!(r.actions.iter().filter(|a| a.name == "Stop").count(), 1, "the loop stops at the Terminate");
+        assert_eq!(r.status_of("After"), None, "nothing runs after a Terminate");
+        if expected == Status::Failed {
+            let error = json!({"code": "Gone", "message": "stopped here"});
+            assert_eq!(r.error.as_ref(), Some(&error));
+            assert_eq!(each.error.as_ref(), Some(&error), "not 'An action failed'");
+        }
+    }
 }
 
 #[test]

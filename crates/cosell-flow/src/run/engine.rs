@@ -342,6 +342,17 @@ impl Run<'_> {
                 Err(e) => Outcome::template(&action.name, &e),
             },
             Kind::Switch { expression, cases, default } => match self.eval(expression) {
+                // UNCERTAIN: the docs allow a Switch on integers and strings only; the runtime's
+                // exact error for another type is not documented, so it is an InvalidTemplate.
+                Ok(value) if !(value.is_string() || value.is_i64() || value.is_u64()) => Outcome::failed(
+                    "InvalidTemplate",
+                    format!(
+                        "The execution of template action '{}' failed: the Switch expression evaluates to {}; it must be an integer or a string.",
+                        action.name,
+                        super::schema::kind(&value)
+                    ),
+                )
+                .with_inputs(json!({"expression": value})),
                 Ok(value) => {
                     let case = cases.iter().find(|c| same_value(&c.value, &value));
                     let branch = case.map_or(default, |c| &c.body);
@@ -363,8 +374,22 @@ impl Run<'_> {
         self.parents.push(name.to_owned());
         let (status, culprit) = self.run_graph(graph);
         self.parents.pop();
-        apply_container_status(&mut outcome, status, culprit);
+        self.container_end(&mut outcome, status, culprit);
         outcome
+    }
+
+    /// Sets a container action's status from its container's, or from a Terminate inside it.
+    /// UNCERTAIN: a container a Terminate ended takes the run status Terminate set (and its
+    /// error), with code Terminated; the docs say only that the run ends with that status.
+    fn container_end(&self, outcome: &mut Outcome, status: Status, culprit: Option<String>) {
+        match &self.terminated {
+            Some((terminated, error)) => {
+                outcome.status = Some(*terminated);
+                outcome.code = Some("Terminated".into());
+                outcome.error = error.clone();
+            }
+            None => apply_container_status(outcome, status, culprit),
+        }
     }
 
     fn foreach(&mut self, action: &Action, items: &Value, body: &Graph) -> Outcome {
@@ -401,7 +426,7 @@ impl Run<'_> {
                 break;
             }
         }
-        apply_container_status(&mut outcome, worst.0, worst.1);
+        self.container_end(&mut outcome, worst.0, worst.1);
         outcome
     }
 
@@ -434,7 +459,7 @@ impl Run<'_> {
             }
         }
         outcome.outputs = Some(json!({"iterations": iterations, "conditionMet": met}));
-        apply_container_status(&mut outcome, last.0, last.1);
+        self.container_end(&mut outcome, last.0, last.1);
         outcome
     }
 
