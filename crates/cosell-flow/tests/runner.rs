@@ -234,6 +234,32 @@ fn a_request_that_never_answers_times_out_and_runs_timed_out_handlers() {
 }
 
 #[test]
+fn limit_timeout_is_a_hard_cap_on_request_and_retry_waits() {
+    // A request that never answers waits 120 s, but the action may take only 30 s.
+    let mut host = Host::new(START, 1);
+    host.bind("conn", Scripted::new(vec![Answer::TimedOut]));
+    let mut get = call_action(json!({}), json!({"retryPolicy": {"type": "none"}}));
+    get["limit"] = json!({"timeout": "PT30S"});
+    let r = host.run(&flow(json!({"Get": get})), TriggerInput::body(json!({})));
+    let get = r.last("Get").unwrap();
+    assert_eq!((get.status, get.code.as_deref()), (Status::TimedOut, Some("ActionTimedOut")));
+    assert_eq!(get.end_millis - get.start_millis, 30_000);
+    assert_eq!(get.error.as_ref().unwrap()["message"], "The action 'Get' did not finish within its timeout.");
+
+    // A 429 retried every 2 minutes under a 3-minute cap: one wait, then the cap cuts the second.
+    let mut host = Host::new(START, 1);
+    let service = Scripted::new(vec![reply(429), reply(429), reply(429)]);
+    host.bind("conn", service.clone());
+    let mut get = call_action(json!({}), json!({"retryPolicy": {"type": "fixed", "count": 5, "interval": "PT2M"}}));
+    get["limit"] = json!({"timeout": "PT3M"});
+    let r = host.run(&flow(json!({"Get": get})), TriggerInput::body(json!({})));
+    let get = r.last("Get").unwrap();
+    assert_eq!(get.status, Status::TimedOut);
+    assert_eq!(get.end_millis - get.start_millis, 180_000, "not 240 s");
+    assert_eq!(service.calls.borrow().len(), 2);
+}
+
+#[test]
 fn an_unbound_connection_fails_the_action() {
     let r = run(&flow(json!({"Get": call_action(json!({}), json!({}))})));
     assert_eq!(r.last("Get").unwrap().code.as_deref(), Some("ConnectionNotBound"));
@@ -570,6 +596,43 @@ fn a_child_that_calls_itself_stops_at_the_depth_limit() {
     }
     assert_eq!(depth, 8);
     assert_eq!(at.last("Again").unwrap().code.as_deref(), Some("WorkflowDepthExceeded"));
+}
+
+#[test]
+fn the_flow_being_run_is_callable_as_a_child() {
+    let doc = |name: &str, calls: &str, respond: bool| {
+        let mut actions = json!({"Call": {"type": "Workflow", "inputs": {"host": {"workflowReferenceName": calls}}}});
+        if respond {
+            actions =
+                json!({"Answer": {"type": "Response", "kind": "Http", "inputs": {"statusCode": 200, "body": name}}});
+        }
+        Flow::from_value(
+            &json!({"definition": {"triggers": {"manual": {"type": "Request", "kind": "Button"}}, "actions": actions}}),
+            name,
+            None,
+        )
+        .unwrap()
+    };
+    // A calls B, B calls A: A is not added to the host, only run.
+    let a = doc("A", "B", false);
+    let mut host = Host::new(START, 1);
+    host.add_flow(doc("B", "A", false));
+    host.max_child_depth = 2;
+    let r = host.run(&a, TriggerInput::body(json!({})));
+    let b_run = r.last("Call").unwrap().child.as_deref().unwrap();
+    assert_eq!(b_run.flow, "B");
+    let a_again = b_run.last("Call").unwrap();
+    assert_ne!(a_again.code.as_deref(), Some("WorkflowNotFound"), "A is found");
+    assert_eq!(a_again.child.as_deref().unwrap().flow, "A");
+    assert_eq!(a_again.child.as_deref().unwrap().last("Call").unwrap().code.as_deref(), Some("WorkflowDepthExceeded"));
+    // After the run the flow is not left registered.
+    let lone = doc("Lone", "A", false);
+    let r = Host::new(START, 1).run(&lone, TriggerInput::body(json!({})));
+    assert_eq!(r.last("Call").unwrap().code.as_deref(), Some("WorkflowNotFound"));
+    let mut host = Host::new(START, 1);
+    host.run(&doc("A", "A", true), TriggerInput::body(json!({})));
+    let r = host.run(&lone, TriggerInput::body(json!({})));
+    assert_eq!(r.last("Call").unwrap().code.as_deref(), Some("WorkflowNotFound"));
 }
 
 #[test]

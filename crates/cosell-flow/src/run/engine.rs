@@ -78,6 +78,14 @@ impl Outcome {
         )
     }
 
+    /// The action ran past its `limit.timeout`.
+    pub fn action_timed_out(action: &str) -> Outcome {
+        let mut outcome =
+            Outcome::failed("ActionTimedOut", format!("The action '{action}' did not finish within its timeout."));
+        outcome.status = Some(Status::TimedOut);
+        outcome
+    }
+
     pub fn with_inputs(mut self, inputs: Value) -> Outcome {
         self.inputs = Some(inputs);
         self
@@ -289,11 +297,8 @@ impl Run<'_> {
         let end = self.now();
         if let Some(limit) = action.timeout_millis {
             if end - start > limit && outcome.status != Some(Status::TimedOut) {
-                outcome.status = Some(Status::TimedOut);
-                outcome.code = Some("ActionTimedOut".into());
-                outcome.error = Some(
-                    json!({"code": "ActionTimedOut", "message": format!("The action '{}' did not finish within its timeout.", action.name)}),
-                );
+                let timed_out = Outcome::action_timed_out(&action.name);
+                (outcome.status, outcome.code, outcome.error) = (timed_out.status, timed_out.code, timed_out.error);
             }
         }
         if let Some(notes) = action.runtime_configuration.clone() {
