@@ -267,6 +267,12 @@ fn a_row_event_fires_a_row_trigger() {
     let fires = write(&dir, "fires.json", &event("name"));
     let record = cosell(&["flow", "run", &flow, "--trigger", &fires]).exit(0).json();
     assert_eq!(record["actions"][0]["outputs"], "Deal");
+    // The row in an event may leave out its key: the body has it from the event's id.
+    let keyless = json!({"event": {"message": "Update", "table": "opportunity", "id": "0b9f6c7e-3d4b-4a5c-8d6e-7f8091a2b3c4", "row": {"name": "Deal"}, "changed": ["name"]}});
+    let record = cosell(&["flow", "run", &flow, "--trigger", &write(&dir, "keyless.json", &keyless)]).exit(0).json();
+    let body = &record["trigger"]["outputs"]["body"];
+    assert_eq!(body["opportunityid"], "0b9f6c7e-3d4b-4a5c-8d6e-7f8091a2b3c4");
+    assert_eq!(body["RunAsSystemUserId"], cosell_flow::fake::DEFAULT_RUN_AS_USER);
     let skips = write(&dir, "skips.json", &event("description"));
     let record = cosell(&["flow", "run", &flow, "--trigger", &skips]).exit(0).json();
     assert_eq!((record["status"].as_str(), record["actions"].as_array().map(Vec::len)), (Some("Skipped"), Some(0)));
@@ -302,6 +308,18 @@ fn run_error_paths() {
         write(&dir, "expression.json", &flow_document(json!({"A": {"type": "Compose", "inputs": "@concat('a'"}})));
     cosell(&["flow", "run", &expression, "--trigger", &trigger])
         .bad_input(&["$.properties.definition.actions.A.inputs: expression", "at position 11"]);
+    let until = write(
+        &dir,
+        "until.json",
+        &flow_document(
+            json!({"U": {"type": "Until", "expression": false, "limit": {"count": 100_000}, "actions": {}}}),
+        ),
+    );
+    cosell(&["flow", "run", &until, "--trigger", &trigger])
+        .bad_input(&["until.json: $.properties.definition.actions.U.limit.count: must be an integer from 1 to 5000"]);
+    let nope = write(&dir, "nope.json", &flow_document(json!({"A": {"type": "Compose", "inputs": "@body('Nope')"}})));
+    cosell(&["flow", "run", &nope, "--trigger", &trigger])
+        .bad_input(&["$.properties.definition.actions.A.inputs: expression", "body('Nope') names no action"]);
     let kind = write(&dir, "kind.json", &flow_document(json!({"A": {"type": "Http"}})));
     cosell(&["flow", "run", &kind, "--trigger", &trigger])
         .bad_input(&["$.properties.definition.actions.A.type: action type Http is not supported"]);

@@ -95,7 +95,7 @@ fn refuses_unknown_types_duplicates_and_missing_parts() {
     );
     assert_eq!(
         error(json!({"U": {"type": "Until", "expression": true, "limit": {"count": 0}}})),
-        "$.properties.definition.actions.U.limit.count: must be a positive integer"
+        "$.properties.definition.actions.U.limit.count: must be an integer from 1 to 5000, found 0"
     );
     assert_eq!(
         error(json!({"U": {"type": "Until", "expression": true, "limit": {"timeout": "1 hour"}}})),
@@ -192,4 +192,67 @@ fn a_solutions_workflows_are_read_by_file() {
     assert_eq!(names, [("CoSellSync", Some("8e1a2b3c-0000-4000-8000-00000000000a")), ("Backfill", None)]);
     let broken = Flow::from_solution_files([("Workflows/Bad.json", "{")]).unwrap_err();
     assert_eq!(broken.path, "Workflows/Bad.json: $");
+}
+
+#[test]
+fn until_count_is_one_to_five_thousand() {
+    for bad in [json!(5001), json!(1_000_000_000), json!(-1), json!("10"), json!(1.5)] {
+        assert_eq!(
+            error(json!({"U": {"type": "Until", "expression": false, "limit": {"count": bad.clone()}}})),
+            format!("$.properties.definition.actions.U.limit.count: must be an integer from 1 to 5000, found {bad}")
+        );
+    }
+    for good in [1, 5000] {
+        let f = read(json!({"U": {"type": "Until", "expression": false, "limit": {"count": good}}})).unwrap();
+        assert!(matches!(f.actions.actions[0].kind, Kind::Until { count, .. } if count == good));
+    }
+}
+
+#[test]
+fn save_time_errors_are_refused_when_the_flow_is_read() {
+    let at = "$.properties.definition.actions";
+    assert_eq!(
+        error(json!({"C": {"type": "Compose", "inputs": "@body('Nope')"}})),
+        format!("{at}.C.inputs: expression \"@body('Nope')\" at position 1: body('Nope') names no action of the flow")
+    );
+    assert_eq!(
+        error(json!({"C": {"type": "Compose", "inputs": {"x": "id @{outputs('Nope')?['body']}"}}})),
+        format!("{at}.C.inputs.x: expression \"id @{{outputs('Nope')?['body']}}\" at position 5: outputs('Nope') names no action of the flow")
+    );
+    assert!(error(json!({"C": {"type": "Compose", "inputs": "@actions('Nope')"}}))
+        .contains("actions('Nope') names no action"));
+    assert_eq!(
+        error(json!({"C": {"type": "Compose", "inputs": "@concat('a', fooBar(1))"}})),
+        format!("{at}.C.inputs: expression \"@concat('a', fooBar(1))\" at position 13: 'fooBar' is not a function")
+    );
+    assert_eq!(
+        error(json!({"I": {"type": "If", "expression": {"and": [{"equalz": ["@true", true]}]}, "actions": {}}})),
+        format!("{at}.I.expression.and[0].equalz: equalz is not a condition (and, or, not, equals, greater, greaterOrEquals, less, lessOrEquals, contains, startsWith, endsWith)")
+    );
+    assert_eq!(
+        error(json!({"I": {"type": "If", "expression": {"or": [{"not": {"equals": [1]}}]}, "actions": {}}})),
+        format!("{at}.I.expression.or[0].not.equals: equals takes 2 operands, found 1")
+    );
+    assert_eq!(
+        error(json!({"V": {"type": "InitializeVariable", "inputs": {"variables": [{"name": "n", "type": "int"}]}}})),
+        format!("{at}.V.inputs.variables[0].type: unknown variable type 'int' (expected boolean, integer, float, string, array, object)")
+    );
+    for kind in
+        ["SetVariable", "AppendToArrayVariable", "AppendToStringVariable", "IncrementVariable", "DecrementVariable"]
+    {
+        assert_eq!(
+            error(json!({"S": {"type": kind, "inputs": {"name": "never", "value": 1}}})),
+            format!("{at}.S.inputs.name: the variable 'never' is not initialized by any InitializeVariable action")
+        );
+    }
+    // What is right stays accepted: names of actions at any depth, the trigger, known functions.
+    read(json!({
+        "V": {"type": "InitializeVariable", "inputs": {"variables": [{"name": "n", "type": "Integer", "value": 0}]}},
+        "S": {"type": "Scope", "runAfter": {"V": []}, "actions": {
+            "Inner": {"type": "IncrementVariable", "inputs": {"name": "n", "value": 1}}}},
+        "C": {"type": "Compose", "runAfter": {"S": []},
+            "inputs": "@{outputs('Inner')}@{body('manual')}@{result('S')}@{variables('n')}@{triggerBody()}@{workflow()}"},
+        "I": {"type": "If", "runAfter": {"C": []}, "expression": {"and": [{"equals": ["@body('C')", 1]}, {"not": {"less": [1, 2]}}]}, "actions": {}}
+    }))
+    .unwrap();
 }

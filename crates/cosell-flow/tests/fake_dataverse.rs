@@ -390,3 +390,135 @@ fn qualifying_a_lead_creates_the_opportunity_and_closes_the_lead() {
     assert!(dv.disqualify_lead(&other, 3).is_err());
     assert!(dv.qualify_lead("0b9f6c7e-3d4b-4a5c-8d6e-7f8091a2b3c4").is_err());
 }
+
+/// A seeded opportunity with a parent account, for the `$filter` typing tests.
+fn seeded_deal() -> (Dataverse, String) {
+    let mut dv = Dataverse::new();
+    let account = dv.insert("account", json!({"name": "Contoso"})).unwrap();
+    let deal = call(
+        &mut dv,
+        "CreateRecord",
+        json!({"entityName": "opportunities", "item/name": "Deal", "item/estimatedvalue": 10,
+            "item/estimatedclosedate": "2026-06-30T00:00:00Z", "item/cosell_syncwithpartnercenter": true,
+            "item/parentaccountid@odata.bind": format!("accounts({account})")}),
+    );
+    assert_eq!(deal.status, 201, "{}", deal.body);
+    (dv, account)
+}
+
+#[test]
+fn filter_literals_must_have_the_column_type() {
+    let (mut dv, account) = seeded_deal();
+    let list = |dv: &mut Dataverse, filter: &str| {
+        call(dv, "ListRecords", json!({"entityName": "opportunities", "$filter": filter}))
+    };
+    for (filter, found) in [
+        (format!("_parentaccountid_value eq '{account}'"), "'Edm.Guid' and 'Edm.String' for operator kind 'Equal'"),
+        (
+            "cosell_syncwithpartnercenter eq 'true'".to_owned(),
+            "'Edm.Boolean' and 'Edm.String' for operator kind 'Equal'",
+        ),
+        ("estimatedvalue gt '5'".to_owned(), "'Edm.Decimal' and 'Edm.String' for operator kind 'GreaterThan'"),
+        (
+            "estimatedclosedate gt '2025-01-01'".to_owned(),
+            "'Edm.DateTimeOffset' and 'Edm.String' for operator kind 'GreaterThan'",
+        ),
+        (
+            "createdon le '2025-01-01T00:00:00Z'".to_owned(),
+            "'Edm.DateTimeOffset' and 'Edm.String' for operator kind 'LessThanOrEqual'",
+        ),
+        ("name ne 5".to_owned(), "'Edm.String' and 'Edm.Int32' for operator kind 'NotEqual'"),
+        ("'Deal' eq estimatedvalue".to_owned(), "'Edm.String' and 'Edm.Decimal' for operator kind 'Equal'"),
+        (format!("opportunityid eq '{account}'"), "'Edm.Guid' and 'Edm.String'"),
+    ] {
+        let before = dv.violations().len();
+        let r = list(&mut dv, &filter);
+        assert_eq!(r.status, 400, "{filter}: {}", r.body);
+        let message = r.body["error"]["message"].as_str().unwrap();
+        assert!(
+            message.starts_with("$filter: A binary operator with incompatible types was detected. Found operand types"),
+            "{message}"
+        );
+        assert!(message.contains(found), "{filter}: {message}");
+        assert_eq!(dv.violations().len(), before + 1, "{filter} is a violation");
+    }
+    let r = list(&mut dv, "contains(estimatedvalue, '1')");
+    assert_eq!(r.status, 400);
+    assert!(r.body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("No function signature for the function with name 'contains'"));
+    for filter in [
+        format!("_parentaccountid_value eq {account}"),
+        "cosell_syncwithpartnercenter eq true".to_owned(),
+        "estimatedvalue gt 5 and estimatedvalue lt 10.5".to_owned(),
+        "estimatedclosedate gt 2025-01-01 and estimatedclosedate lt 2026-07-01T00:00:00Z".to_owned(),
+        "createdon ge 2026-03-15T13:27:36Z".to_owned(),
+        "name ne null and versionnumber gt 0".to_owned(),
+    ] {
+        let r = list(&mut dv, &filter);
+        assert_eq!((r.status, r.body["value"].as_array().map(Vec::len)), (200, Some(1)), "{filter}: {}", r.body);
+    }
+    let r = list(&mut dv, "estimatedclosedate gt 2026-07-01");
+    assert_eq!(r.body["value"], json!([]), "compared as instants");
+}
+
+#[test]
+fn lookup_navigation_in_a_filter_is_refused() {
+    let (mut dv, _) = seeded_deal();
+    let r = call(
+        &mut dv,
+        "ListRecords",
+        json!({"entityName": "opportunities", "$filter": "parentaccountid/name eq 'Contoso'"}),
+    );
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(
+        r.body["error"]["message"],
+        "$filter: 'parentaccountid/name' navigates a lookup, which the fake Dataverse does not model in $filter; filter on _parentaccountid_value"
+    );
+    assert_eq!(dv.violations().len(), 1);
+}
+
+#[test]
+fn seeded_rows_get_the_state_defaults_created_rows_get() {
+    let dv = Dataverse::new();
+    dv.load_state(&json!({"account": [
+        {"accountid": "0b9f6c7e-3d4b-4a5c-8d6e-7f8091a2b3c4", "name": "Seeded"},
+        {"accountid": "1b9f6c7e-3d4b-4a5c-8d6e-7f8091a2b3c4", "name": "Closed", "statecode": 1, "statuscode": 2}
+    ]}))
+    .unwrap();
+    let rows = dv.rows("account");
+    assert_eq!((&rows[0]["statecode"], &rows[0]["statuscode"]), (&json!(0), &json!(1)));
+    assert_eq!((&rows[1]["statecode"], &rows[1]["statuscode"]), (&json!(1), &json!(2)), "given values stay");
+}
+
+#[test]
+fn the_row_trigger_body_carries_the_key_and_the_run_as_user() {
+    let dv = Dataverse::new();
+    let mut host = Host::new(START, 1);
+    host.bind("shared_commondataserviceforapps", dv.clone());
+    let id = "0b9f6c7e-3d4b-4a5c-8d6e-7f8091a2b3c4";
+    for (message, code) in [("Create", 1), ("Delete", 2)] {
+        let event = json!({"message": message, "table": "opportunity", "id": id, "row": {"name": "Deal"}});
+        let run = host.run(&row_trigger_flow(code, "", ""), TriggerInput::Event(event));
+        let body = &run.trigger.outputs.as_ref().unwrap()["body"];
+        assert_eq!(body[opportunity::ID], json!(id), "{message}");
+        assert_eq!(body["RunAsSystemUserId"], cosell_flow::fake::DEFAULT_RUN_AS_USER, "{message}");
+    }
+    dv.set_run_as_user("5E1F6C7E-3D4B-4A5C-8D6E-7F8091A2B3C4");
+    let event = json!({"message": "Create", "table": "opportunity", "id": id, "row": {"opportunityid": id}});
+    let run = host.run(&row_trigger_flow(1, "", ""), TriggerInput::Event(event));
+    assert_eq!(run.trigger.outputs.unwrap()["body"]["RunAsSystemUserId"], "5e1f6c7e-3d4b-4a5c-8d6e-7f8091a2b3c4");
+}
+
+#[test]
+fn a_row_trigger_filter_expression_is_type_checked() {
+    let dv = Dataverse::new();
+    let mut host = Host::new(START, 1);
+    host.bind("shared_commondataserviceforapps", dv.clone());
+    let event =
+        json!({"message": "Create", "table": "opportunity", "id": "0b9f6c7e-3d4b-4a5c-8d6e-7f8091a2b3c4", "row": {}});
+    let run = host.run(&row_trigger_flow(1, "", "cosell_syncwithpartnercenter eq 'true'"), TriggerInput::Event(event));
+    assert_eq!((run.status, run.trigger.code.as_deref()), (Status::Failed, Some("TriggerFailed")));
+    assert!(run.trigger.error.unwrap()["message"].as_str().unwrap().contains("'Edm.Boolean' and 'Edm.String'"));
+}

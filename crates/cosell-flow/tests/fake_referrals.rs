@@ -327,3 +327,24 @@ fn webhook_events_have_the_documented_shape() {
     assert_eq!(other.referrals(), fake.referrals());
     assert!(other.load_state(&json!({})).is_err());
 }
+
+#[test]
+fn skip_applies_before_top() {
+    let mut fake = PartnerCenterReferrals::new();
+    for i in 0..5 {
+        let mut r = new_referral();
+        r["name"] = json!(format!("R{i}"));
+        fake.seed(r);
+    }
+    let names = |r: &Reply| r.body["value"].as_array().unwrap().iter().map(|r| r["name"].clone()).collect::<Vec<_>>();
+    let page = call(&mut fake, "GetAllReferrals", json!({"$skip": 2, "$top": 2}));
+    assert_eq!(names(&page), [json!("R2"), json!("R3")], "rows 3 and 4, not min(2, 5) - 2 = 0 rows");
+    assert!(page.body.get("@odata.nextLink").is_none());
+    let tail = call(&mut fake, "GetAllReferrals", json!({"$skip": 4, "$top": 3}));
+    assert_eq!(names(&tail), [json!("R4")]);
+    fake.set_page_size(1);
+    let paged = call(&mut fake, "GetAllReferrals", json!({"$skip": 1, "$top": 3}));
+    assert_eq!(names(&paged), [json!("R1")]);
+    let next = paged.body["@odata.nextLink"].as_str().unwrap();
+    assert!(next.contains("$skip=2") && next.contains("$top=2"), "the link carries what is left of $top: {next}");
+}

@@ -234,6 +234,32 @@ fn a_request_that_never_answers_times_out_and_runs_timed_out_handlers() {
 }
 
 #[test]
+fn limit_timeout_is_a_hard_cap_on_request_and_retry_waits() {
+    // A request that never answers waits 120 s, but the action may take only 30 s.
+    let mut host = Host::new(START, 1);
+    host.bind("conn", Scripted::new(vec![Answer::TimedOut]));
+    let mut get = call_action(json!({}), json!({"retryPolicy": {"type": "none"}}));
+    get["limit"] = json!({"timeout": "PT30S"});
+    let r = host.run(&flow(json!({"Get": get})), TriggerInput::body(json!({})));
+    let get = r.last("Get").unwrap();
+    assert_eq!((get.status, get.code.as_deref()), (Status::TimedOut, Some("ActionTimedOut")));
+    assert_eq!(get.end_millis - get.start_millis, 30_000);
+    assert_eq!(get.error.as_ref().unwrap()["message"], "The action 'Get' did not finish within its timeout.");
+
+    // A 429 retried every 2 minutes under a 3-minute cap: one wait, then the cap cuts the second.
+    let mut host = Host::new(START, 1);
+    let service = Scripted::new(vec![reply(429), reply(429), reply(429)]);
+    host.bind("conn", service.clone());
+    let mut get = call_action(json!({}), json!({"retryPolicy": {"type": "fixed", "count": 5, "interval": "PT2M"}}));
+    get["limit"] = json!({"timeout": "PT3M"});
+    let r = host.run(&flow(json!({"Get": get})), TriggerInput::body(json!({})));
+    let get = r.last("Get").unwrap();
+    assert_eq!(get.status, Status::TimedOut);
+    assert_eq!(get.end_millis - get.start_millis, 180_000, "not 240 s");
+    assert_eq!(service.calls.borrow().len(), 2);
+}
+
+#[test]
 fn an_unbound_connection_fails_the_action() {
     let r = run(&flow(json!({"Get": call_action(json!({}), json!({}))})));
     assert_eq!(r.last("Get").unwrap().code.as_deref(), Some("ConnectionNotBound"));
@@ -274,6 +300,30 @@ fn if_and_switch_with_literal_conditions() {
     assert_eq!((r.status_of("C1"), r.status_of("C2"), r.status_of("D")), (None, Some(Status::Succeeded), None));
     assert_eq!(r.status_of("D2"), Some(Status::Succeeded));
     assert_eq!(r.last("Yes").unwrap().parents, ["Cond"]);
+}
+
+#[test]
+fn switch_on_anything_but_an_integer_or_a_string_fails() {
+    for (value, kind) in [
+        (json!(null), "null"),
+        (json!(true), "a boolean"),
+        (json!(1.5), "a number"),
+        (json!({"a": 1}), "an object"),
+        (json!([1]), "an array"),
+    ] {
+        let f = flow(json!({"Pick": {"type": "Switch", "expression": value.clone(),
+            "cases": {"One": {"case": 1, "actions": {}}},
+            "default": {"actions": {"D": {"type": "Compose", "inputs": 0}}}}}));
+        let r = run(&f);
+        let pick = r.last("Pick").unwrap();
+        assert_eq!((pick.status, pick.code.as_deref()), (Status::Failed, Some("InvalidTemplate")), "{value}");
+        assert_eq!(
+            pick.error.as_ref().unwrap()["message"],
+            format!("The execution of template action 'Pick' failed: the Switch expression evaluates to {kind}; it must be an integer or a string.")
+        );
+        assert_eq!(r.status_of("D"), None, "{value}: the default does not run");
+        assert_eq!(r.status, Status::Failed);
+    }
 }
 
 #[test]
@@ -328,6 +378,20 @@ fn until_runs_at_least_once_and_stops_at_its_count() {
 }
 
 #[test]
+fn nested_untils_stop_at_the_execution_limit_and_the_record_stays_bounded() {
+    let f = flow(json!({"Outer": {"type": "Until", "expression": false, "limit": {"count": 5000, "timeout": "P30D"},
+        "actions": {"Inner": {"type": "Until", "expression": false, "limit": {"count": 5000, "timeout": "P30D"},
+            "actions": {"C": {"type": "Compose", "inputs": 1}}}}}}));
+    let mut host = Host::new(START, 1);
+    host.max_action_executions = 2_000;
+    let record = host.run(&f, TriggerInput::body(json!({})));
+    assert_eq!(record.status, Status::Failed);
+    assert_eq!(record.error.as_ref().unwrap()["code"], "ActionLimitExceeded");
+    assert!(record.actions.len() <= 2_001, "{} executions kept", record.actions.len());
+    assert_eq!(Host::new(START, 1).max_action_executions, 100_000, "the default bound");
+}
+
+#[test]
 fn until_stops_at_its_timeout_in_virtual_time() {
     let f = flow(json!({
         "Poll": {"type": "Until", "expression": false, "limit": {"count": 1000, "timeout": "PT10M"},
@@ -353,9 +417,11 @@ fn variables_initialize_set_append_increment() {
         "AppA": {"type": "AppendToArrayVariable", "inputs": {"name": "list", "value": {"k": 1}}, "runAfter": {"AppS": ["Succeeded"]}},
         "SetF": {"type": "SetVariable", "inputs": {"name": "f", "value": 2}, "runAfter": {"AppA": ["Succeeded"]}},
         "Bad": {"type": "SetVariable", "inputs": {"name": "n", "value": "text"}, "runAfter": {"SetF": ["Succeeded"]}},
-        "Unknown": {"type": "SetVariable", "inputs": {"name": "nope", "value": 1}, "runAfter": {"Bad": ["Failed"]}},
+        // Initialized, but only by an action that runs later: a run-time failure.
+        "Unknown": {"type": "SetVariable", "inputs": {"name": "late", "value": 1}, "runAfter": {"Bad": ["Failed"]}},
         "Twice": {"type": "InitializeVariable", "inputs": {"variables": [{"name": "n", "type": "integer"}]}, "runAfter": {"Unknown": ["Failed"]}},
-        "WrongType": {"type": "InitializeVariable", "inputs": {"variables": [{"name": "b", "type": "boolean", "value": 1}]}, "runAfter": {"Twice": ["Failed"]}}
+        "WrongType": {"type": "InitializeVariable", "inputs": {"variables": [{"name": "b", "type": "boolean", "value": 1}]}, "runAfter": {"Twice": ["Failed"]}},
+        "Late": {"type": "InitializeVariable", "inputs": {"variables": [{"name": "late", "type": "integer"}]}, "runAfter": {"WrongType": ["Failed"]}}
     }));
     let r = run(&f);
     let value = |name: &str| r.last(name).unwrap().outputs.as_ref().map(|o| o["body"]["value"].clone());
@@ -409,6 +475,32 @@ fn join_and_table() {
             json!({"body": "<table><thead><tr><th>a</th></tr></thead><tbody><tr><td>&lt;b&gt;</td></tr></tbody></table>"})
         )
     );
+}
+
+#[test]
+fn a_terminate_inside_a_loop_ends_the_run_with_its_own_status() {
+    for (status, expected) in
+        [("Failed", Status::Failed), ("Succeeded", Status::Succeeded), ("Cancelled", Status::Cancelled)]
+    {
+        let f = flow(json!({
+            "Each": {"type": "Foreach", "foreach": [1, 2, 3], "actions": {
+                "Scope": {"type": "Scope", "actions": {
+                    "Stop": {"type": "Terminate", "inputs": {"runStatus": status, "runError": {"code": "Gone", "message": "stopped here"}}}}}}},
+            "After": {"type": "Compose", "inputs": 1, "runAfter": {"Each": ["Succeeded", "Failed", "Skipped"]}}
+        }));
+        let r = run(&f);
+        assert_eq!(r.status, expected, "{status}");
+        let each = r.last("Each").unwrap();
+        assert_eq!((each.status, each.code.as_deref()), (expected, Some("Terminated")), "{status}");
+        assert_eq!(r.last("Scope").unwrap().status, expected);
+        assert_eq!(r.actions.iter().filter(|a| a.name == "Stop").count(), 1, "the loop stops at the Terminate");
+        assert_eq!(r.status_of("After"), None, "nothing runs after a Terminate");
+        if expected == Status::Failed {
+            let error = json!({"code": "Gone", "message": "stopped here"});
+            assert_eq!(r.error.as_ref(), Some(&error));
+            assert_eq!(each.error.as_ref(), Some(&error), "not 'An action failed'");
+        }
+    }
 }
 
 #[test]
@@ -504,6 +596,43 @@ fn a_child_that_calls_itself_stops_at_the_depth_limit() {
     }
     assert_eq!(depth, 8);
     assert_eq!(at.last("Again").unwrap().code.as_deref(), Some("WorkflowDepthExceeded"));
+}
+
+#[test]
+fn the_flow_being_run_is_callable_as_a_child() {
+    let doc = |name: &str, calls: &str, respond: bool| {
+        let mut actions = json!({"Call": {"type": "Workflow", "inputs": {"host": {"workflowReferenceName": calls}}}});
+        if respond {
+            actions =
+                json!({"Answer": {"type": "Response", "kind": "Http", "inputs": {"statusCode": 200, "body": name}}});
+        }
+        Flow::from_value(
+            &json!({"definition": {"triggers": {"manual": {"type": "Request", "kind": "Button"}}, "actions": actions}}),
+            name,
+            None,
+        )
+        .unwrap()
+    };
+    // A calls B, B calls A: A is not added to the host, only run.
+    let a = doc("A", "B", false);
+    let mut host = Host::new(START, 1);
+    host.add_flow(doc("B", "A", false));
+    host.max_child_depth = 2;
+    let r = host.run(&a, TriggerInput::body(json!({})));
+    let b_run = r.last("Call").unwrap().child.as_deref().unwrap();
+    assert_eq!(b_run.flow, "B");
+    let a_again = b_run.last("Call").unwrap();
+    assert_ne!(a_again.code.as_deref(), Some("WorkflowNotFound"), "A is found");
+    assert_eq!(a_again.child.as_deref().unwrap().flow, "A");
+    assert_eq!(a_again.child.as_deref().unwrap().last("Call").unwrap().code.as_deref(), Some("WorkflowDepthExceeded"));
+    // After the run the flow is not left registered.
+    let lone = doc("Lone", "A", false);
+    let r = Host::new(START, 1).run(&lone, TriggerInput::body(json!({})));
+    assert_eq!(r.last("Call").unwrap().code.as_deref(), Some("WorkflowNotFound"));
+    let mut host = Host::new(START, 1);
+    host.run(&doc("A", "A", true), TriggerInput::body(json!({})));
+    let r = host.run(&lone, TriggerInput::body(json!({})));
+    assert_eq!(r.last("Call").unwrap().code.as_deref(), Some("WorkflowNotFound"));
 }
 
 #[test]

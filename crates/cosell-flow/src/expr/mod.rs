@@ -99,6 +99,55 @@ pub fn check_template(text: &str) -> Result<(), ExprError> {
     template::parse(text).map(drop).map_err(|e| error_at(text, e.at, e.message))
 }
 
+/// A call of a function the evaluator does not implement (a workflow function, or a name that
+/// is no function at all), found without evaluating: for checks that know the flow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuntimeCall {
+    pub name: String,
+    /// Character offset of the call in the template.
+    pub position: usize,
+    /// The first argument, when it is a string literal (`body('Get_row')`).
+    pub first_literal: Option<String>,
+}
+
+/// Every [`RuntimeCall`] of a template, in the order they appear.
+pub fn runtime_calls(text: &str) -> Result<Vec<RuntimeCall>, ExprError> {
+    fn walk(node: &syntax::Node, text: &str, out: &mut Vec<RuntimeCall>) {
+        match node {
+            syntax::Node::Literal(_) => {}
+            syntax::Node::Call { at, callee, args } => {
+                if let syntax::Callee::Runtime(name) = callee {
+                    let first_literal = match args.first() {
+                        Some(syntax::Node::Literal(Value::String(s))) => Some(s.clone()),
+                        _ => None,
+                    };
+                    let position = error_at(text, *at, String::new()).position;
+                    out.push(RuntimeCall { name: name.clone(), position, first_literal });
+                }
+                args.iter().for_each(|a| walk(a, text, out));
+            }
+            syntax::Node::Member { target, key, .. } => {
+                walk(target, text, out);
+                walk(key, text, out);
+            }
+        }
+    }
+    let parsed = template::parse(text).map_err(|e| error_at(text, e.at, e.message))?;
+    let mut out = Vec::new();
+    match &parsed {
+        template::Template::Text(_) => {}
+        template::Template::Whole(node) => walk(node, text, &mut out),
+        template::Template::Interpolated(parts) => {
+            for part in parts {
+                if let template::Part::Expression(node) = part {
+                    walk(node, text, &mut out);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// A template parsed once, to be evaluated many times (a loop's body, a benchmark): the same
 /// result as [`evaluate_template`] without parsing again.
 #[derive(Debug, Clone)]

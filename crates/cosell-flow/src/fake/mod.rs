@@ -18,7 +18,7 @@ pub mod odata;
 mod openapi;
 mod referrals;
 
-pub use dataverse::{ColumnKind, Dataverse, Message, RowChange, Write};
+pub use dataverse::{ColumnKind, Dataverse, Message, RowChange, Write, DEFAULT_RUN_AS_USER};
 pub use events::PartnerCenterEvents;
 pub use faults::{FakeService, Fault, LoggedCall, Recorder};
 pub use openapi::{BoundRequest, Connector};

@@ -1,6 +1,6 @@
 //! The OData `$filter` subset the flows use, for the fake services: `eq ne gt ge lt le`, `and`,
 //! `or`, `not`, parentheses, `startswith`, `endswith`, `contains`, `null`, string, number,
-//! boolean and GUID literals, and `a/b` paths into nested objects. Lambdas (`any`, `all`) and
+//! boolean, GUID and unquoted DateTimeOffset/Date literals (compared as instants), and `a/b` paths into nested objects. Lambdas (`any`, `all`) and
 //! arithmetic are refused with the position, so a flow that needs them fails its test.
 
 use serde_json::Value;
@@ -35,7 +35,17 @@ pub enum Function {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Operand {
     Path(Vec<String>),
+    /// A quoted string, a number, `true`, `false` or `null`.
     Literal(Value),
+    /// An unquoted GUID (`Edm.Guid`), kept as written.
+    Guid(String),
+    /// An unquoted `Edm.DateTimeOffset` or `Edm.Date` (`2025-01-01T00:00:00Z`, `2025-01-01`):
+    /// the text and its instant in Unix milliseconds.
+    Instant {
+        text: String,
+        unix_millis: i64,
+        date_only: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -102,10 +112,11 @@ fn tokenize(text: &str) -> Result<Vec<(usize, Token)>, String> {
                 out.push((start, Token::Str(s)));
             }
             c if c.is_alphanumeric() || c == '_' || c == '-' || c == '.' || c == '@' => {
-                while chars
-                    .get(i)
-                    .is_some_and(|ch| ch.is_alphanumeric() || matches!(ch, '_' | '-' | '.' | '/' | '@' | ':'))
-                {
+                // A '+' continues a word that starts with a digit: a DateTimeOffset's offset.
+                let numeric = c.is_ascii_digit();
+                while chars.get(i).is_some_and(|ch| {
+                    ch.is_alphanumeric() || matches!(ch, '_' | '-' | '.' | '/' | '@' | ':') || (numeric && *ch == '+')
+                }) {
                     i += 1;
                 }
                 let word: String = chars.get(start..i).map(|w| w.iter().collect()).unwrap_or_default();
@@ -119,6 +130,19 @@ fn tokenize(text: &str) -> Result<Vec<(usize, Token)>, String> {
         }
     }
     Ok(out)
+}
+
+/// An unquoted OData date (`2025-01-01`) or date-time with a zone (`…T00:00:00Z`, `…+02:00`).
+fn instant_literal(word: &str) -> Option<i64> {
+    let shaped = word.len() >= 10
+        && word.char_indices().take(10).all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() });
+    let zoned =
+        word.len() == 10 || word.ends_with(['Z', 'z']) || word.get(10..).is_some_and(|t| t.contains(['+', '-']));
+    if shaped && zoned {
+        crate::run::parse_instant(word)
+    } else {
+        None
+    }
 }
 
 fn is_guid(word: &str) -> bool {
@@ -245,7 +269,11 @@ impl Parser {
                 "null" => Ok(Operand::Literal(Value::Null)),
                 "true" => Ok(Operand::Literal(Value::Bool(true))),
                 "false" => Ok(Operand::Literal(Value::Bool(false))),
-                _ if is_guid(&w) => Ok(Operand::Literal(Value::String(w))),
+                _ if is_guid(&w) => Ok(Operand::Guid(w)),
+                _ if instant_literal(&w).is_some() => {
+                    let unix_millis = instant_literal(&w).unwrap_or_default();
+                    Ok(Operand::Instant { date_only: !w.contains('T'), text: w, unix_millis })
+                }
                 _ if w.contains(':') || matches!(self.tokens.get(self.at), Some((_, Token::Open))) => {
                     Err(format!("at position {pos}: '{w}' is not supported by this fake (lambdas and functions other than startswith, endswith, contains)"))
                 }
@@ -264,7 +292,12 @@ impl Filter {
             Filter::And(a, b) => a.matches(row) && b.matches(row),
             Filter::Or(a, b) => a.matches(row) || b.matches(row),
             Filter::Not(a) => !a.matches(row),
-            Filter::Compare(a, op, b) => compare(&a.value(row), *op, &b.value(row)),
+            Filter::Compare(a, op, b) => {
+                let (x, y) = (a.value(row), b.value(row));
+                let ordering =
+                    if a.is_instant() || b.is_instant() { instant_ordering(&x, &y) } else { ordering(&x, &y) };
+                holds(*op, ordering)
+            }
             Filter::Call(f, a, b) => match (a.value(row), b.value(row)) {
                 (Value::String(s), Value::String(p)) => {
                     let (s, p) = (s.to_lowercase(), p.to_lowercase());
@@ -307,9 +340,14 @@ impl Filter {
 }
 
 impl Operand {
+    fn is_instant(&self) -> bool {
+        matches!(self, Operand::Instant { .. })
+    }
+
     fn value(&self, row: &Value) -> Value {
         match self {
             Operand::Literal(v) => v.clone(),
+            Operand::Guid(text) | Operand::Instant { text, .. } => Value::String(text.clone()),
             Operand::Path(path) => {
                 let mut at = row;
                 for segment in path {
@@ -324,9 +362,18 @@ impl Operand {
     }
 }
 
-fn compare(a: &Value, op: Op, b: &Value) -> bool {
+/// Compares as instants: a row's date-time string against an unquoted date-time literal.
+fn instant_ordering(a: &Value, b: &Value) -> Option<std::cmp::Ordering> {
+    match (a, b) {
+        (Value::Null, Value::Null) => Some(std::cmp::Ordering::Equal),
+        (Value::String(x), Value::String(y)) => Some(crate::run::parse_instant(x)?.cmp(&crate::run::parse_instant(y)?)),
+        _ => None,
+    }
+}
+
+fn ordering(a: &Value, b: &Value) -> Option<std::cmp::Ordering> {
     use std::cmp::Ordering;
-    let ordering = match (a, b) {
+    match (a, b) {
         (Value::Null, Value::Null) => Some(Ordering::Equal),
         (Value::Null, _) | (_, Value::Null) => None,
         (Value::Number(x), Value::Number(y)) => x.as_f64().partial_cmp(&y.as_f64()),
@@ -336,7 +383,11 @@ fn compare(a: &Value, op: Op, b: &Value) -> bool {
         (Value::Number(x), Value::String(y)) => y.parse::<f64>().ok().and_then(|y| x.as_f64()?.partial_cmp(&y)),
         (Value::String(x), Value::Number(y)) => x.parse::<f64>().ok().and_then(|x| x.partial_cmp(&y.as_f64()?)),
         _ => None,
-    };
+    }
+}
+
+fn holds(op: Op, ordering: Option<std::cmp::Ordering>) -> bool {
+    use std::cmp::Ordering;
     match (op, ordering) {
         (Op::Eq, o) => o == Some(Ordering::Equal),
         (Op::Ne, o) => o != Some(Ordering::Equal),
@@ -394,6 +445,31 @@ mod tests {
             .starts_with("at position 0: 'team/any' is not supported"));
         assert_eq!(parse("name eq 'a' 'b'").unwrap_err(), "at position 12: unexpected string 'b'");
         assert_eq!(parse("name eq $x").unwrap_err(), "at position 8: unexpected character '$'");
+    }
+
+    #[test]
+    fn unquoted_date_times_and_dates_compare_as_instants() {
+        let row = json!({"createdon": "2026-03-15T13:27:36Z", "none": null});
+        assert!(m("createdon gt 2025-01-01T00:00:00Z", row.clone()));
+        assert!(m("createdon gt 2026-03-15T15:00:00+02:00", row.clone()), "13:00Z is before 13:27:36Z");
+        assert!(!m("createdon gt 2026-03-15T15:30:00+02:00", row.clone()));
+        assert!(m("createdon eq 2026-03-15T14:27:36.000+01:00", row.clone()), "the same instant, spelt otherwise");
+        assert!(m("createdon ge 2026-03-15 and createdon lt 2026-03-16", row.clone()));
+        assert!(!m("none gt 2025-01-01", row.clone()));
+        assert!(!m("createdon eq 2026-03-15", json!({"createdon": "not a date"})));
+        assert_eq!(
+            parse("createdon gt 2025-01-01T00:00:00Z").unwrap(),
+            Filter::Compare(
+                Operand::Path(vec!["createdon".into()]),
+                Op::Gt,
+                Operand::Instant {
+                    text: "2025-01-01T00:00:00Z".into(),
+                    unix_millis: 1_735_689_600_000,
+                    date_only: false
+                }
+            )
+        );
+        assert!(parse("createdon gt 2025-01-01T00:00:00").is_err(), "a date-time needs its zone");
     }
 
     #[test]

@@ -364,7 +364,9 @@ impl State {
         let skip = usize::try_from(number("$skip").unwrap_or(0)).unwrap_or(usize::MAX);
         let top = number("$top").and_then(|t| usize::try_from(t).ok());
         let total = matching.len();
-        let wanted = top.map_or(total, |t| t.min(total)).saturating_sub(skip.min(total));
+        // OData applies $skip before $top: $top counts from the first row after the skipped ones.
+        let after_skip = total.saturating_sub(skip);
+        let wanted = top.map_or(after_skip, |t| t.min(after_skip));
         let page: Vec<Value> = matching
             .iter()
             .skip(skip)
@@ -379,6 +381,9 @@ impl State {
         let next_skip = skip + page.len();
         if page.len() < wanted {
             let mut link = format!("{BASE}?$skip={next_skip}");
+            if let Some(t) = top {
+                link.push_str(&format!("&$top={}", t.saturating_sub(page.len())));
+            }
             if let Some(f) = bound.query.get("$filter").and_then(Value::as_str) {
                 link.push_str(&format!("&$filter={f}"));
             }

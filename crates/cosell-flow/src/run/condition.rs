@@ -7,9 +7,7 @@ use super::engine::Run;
 use crate::expr::{evaluate_expression, ExprError};
 use serde_json::Value;
 
-/// Comparisons the designer writes; each is the expression function of the same name.
-const COMPARISONS: &[&str] =
-    &["equals", "greater", "greaterOrEquals", "less", "lessOrEquals", "contains", "startsWith", "endsWith"];
+use super::checks::COMPARISONS;
 
 impl Run<'_> {
     /// Evaluates a condition to a boolean.

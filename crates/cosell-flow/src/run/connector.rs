@@ -34,6 +34,8 @@ impl Run<'_> {
             }
         };
         let start = self.now();
+        // `limit.timeout` is a hard cap: no request wait or retry wait runs past it.
+        let deadline = action.timeout_millis.map(|t| start.saturating_add(t));
         let mut retries = 0u32;
         loop {
             let request = ConnectorRequest {
@@ -49,7 +51,9 @@ impl Run<'_> {
             let reply = match answer {
                 Answer::Reply(reply) => Some(reply),
                 Answer::TimedOut => {
-                    self.host.advance(self.host.request_timeout_millis);
+                    if self.wait_within(deadline, self.host.request_timeout_millis) {
+                        return timed_out(&action.name, inputs, retries);
+                    }
                     None
                 }
             };
@@ -63,7 +67,9 @@ impl Run<'_> {
             if is_retryable(reply.as_ref().map(|r| r.status)) && retries < policy.count() && !out_of_time {
                 retries += 1;
                 let wait = policy.wait_millis(retries, self.host.next_random());
-                self.host.advance(wait);
+                if self.wait_within(deadline, wait) {
+                    return timed_out(&action.name, inputs, retries);
+                }
                 continue;
             }
             let mut outcome = match reply {
@@ -91,6 +97,13 @@ impl Run<'_> {
             outcome.retries = retries;
             return outcome;
         }
+    }
+
+    /// Moves the clock by `millis`, but not past `deadline`; true when the deadline cut the wait.
+    fn wait_within(&self, deadline: Option<i64>, millis: i64) -> bool {
+        let left = deadline.map_or(i64::MAX, |d| (d - self.now()).max(0));
+        self.host.advance(millis.min(left));
+        millis >= left
     }
 
     /// Workflow: runs the child flow named by `host.workflowReferenceName` with `body` as its
@@ -157,4 +170,11 @@ impl Run<'_> {
 
 fn outputs(reply: &Reply) -> Value {
     json!({"statusCode": reply.status, "headers": reply.headers, "body": reply.body})
+}
+
+/// An action its `limit.timeout` ended.
+fn timed_out(action: &str, inputs: Value, retries: u32) -> Outcome {
+    let mut outcome = Outcome::action_timed_out(action).with_inputs(inputs);
+    outcome.retries = retries;
+    outcome
 }

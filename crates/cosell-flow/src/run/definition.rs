@@ -172,6 +172,8 @@ const LEAF_TYPES: &[(&str, MakeKind)] = &[
 /// Until's documented default limits: 60 iterations, one hour.
 const UNTIL_DEFAULT_COUNT: i64 = 60;
 const UNTIL_DEFAULT_TIMEOUT_MILLIS: i64 = 3_600_000;
+/// Until's documented maximum count (Power Automate limits: "Until iterations: 5,000").
+const UNTIL_MAX_COUNT: i64 = 5_000;
 
 impl Flow {
     /// Reads a flow file's text. `name` is used when the file has no display name; `id` is the
@@ -214,8 +216,11 @@ impl Flow {
         let trigger = read_trigger(definition.get("triggers"), &path::child(&def_path, "triggers"), &mut names)?;
         let actions = read_graph(definition.get("actions"), &path::child(&def_path, "actions"), &mut names)?;
         let outputs = definition.get("outputs").cloned().unwrap_or_else(|| Value::Object(Map::new()));
-        check_expressions(&Value::Object(definition.clone()), &def_path)?;
-        Ok(Flow { name: display, id, connection_references, parameters, trigger, actions, outputs })
+        let definition = Value::Object(definition.clone());
+        check_expressions(&definition, &def_path)?;
+        let flow = Flow { name: display, id, connection_references, parameters, trigger, actions, outputs };
+        super::checks::check(&flow, &definition, &def_path)?;
+        Ok(flow)
     }
 
     /// The workflow id in a solution file name `Name-8E1A…-….json`: the trailing GUID.
@@ -445,10 +450,12 @@ fn read_action(name: &str, a: &Value, at: &str, names: &mut BTreeSet<String>) ->
             let limit = object(a.get("limit"), &limit_path)?;
             let count = match limit.and_then(|l| l.get("count")) {
                 None => UNTIL_DEFAULT_COUNT,
-                Some(v) => v
-                    .as_i64()
-                    .filter(|c| *c > 0)
-                    .ok_or_else(|| FlowError::new(path::child(&limit_path, "count"), "must be a positive integer"))?,
+                Some(v) => v.as_i64().filter(|c| (1..=UNTIL_MAX_COUNT).contains(c)).ok_or_else(|| {
+                    FlowError::new(
+                        path::child(&limit_path, "count"),
+                        format!("must be an integer from 1 to {UNTIL_MAX_COUNT}, found {v}"),
+                    )
+                })?,
             };
             let timeout_millis = match limit.and_then(|l| l.get("timeout")) {
                 None => UNTIL_DEFAULT_TIMEOUT_MILLIS,

@@ -78,6 +78,14 @@ impl Outcome {
         )
     }
 
+    /// The action ran past its `limit.timeout`.
+    pub fn action_timed_out(action: &str) -> Outcome {
+        let mut outcome =
+            Outcome::failed("ActionTimedOut", format!("The action '{action}' did not finish within its timeout."));
+        outcome.status = Some(Status::TimedOut);
+        outcome
+    }
+
     pub fn with_inputs(mut self, inputs: Value) -> Outcome {
         self.inputs = Some(inputs);
         self
@@ -289,11 +297,8 @@ impl Run<'_> {
         let end = self.now();
         if let Some(limit) = action.timeout_millis {
             if end - start > limit && outcome.status != Some(Status::TimedOut) {
-                outcome.status = Some(Status::TimedOut);
-                outcome.code = Some("ActionTimedOut".into());
-                outcome.error = Some(
-                    json!({"code": "ActionTimedOut", "message": format!("The action '{}' did not finish within its timeout.", action.name)}),
-                );
+                let timed_out = Outcome::action_timed_out(&action.name);
+                (outcome.status, outcome.code, outcome.error) = (timed_out.status, timed_out.code, timed_out.error);
             }
         }
         if let Some(notes) = action.runtime_configuration.clone() {
@@ -342,6 +347,17 @@ impl Run<'_> {
                 Err(e) => Outcome::template(&action.name, &e),
             },
             Kind::Switch { expression, cases, default } => match self.eval(expression) {
+                // UNCERTAIN: the docs allow a Switch on integers and strings only; the runtime's
+                // exact error for another type is not documented, so it is an InvalidTemplate.
+                Ok(value) if !(value.is_string() || value.is_i64() || value.is_u64()) => Outcome::failed(
+                    "InvalidTemplate",
+                    format!(
+                        "The execution of template action '{}' failed: the Switch expression evaluates to {}; it must be an integer or a string.",
+                        action.name,
+                        super::schema::kind(&value)
+                    ),
+                )
+                .with_inputs(json!({"expression": value})),
                 Ok(value) => {
                     let case = cases.iter().find(|c| same_value(&c.value, &value));
                     let branch = case.map_or(default, |c| &c.body);
@@ -363,8 +379,22 @@ impl Run<'_> {
         self.parents.push(name.to_owned());
         let (status, culprit) = self.run_graph(graph);
         self.parents.pop();
-        apply_container_status(&mut outcome, status, culprit);
+        self.container_end(&mut outcome, status, culprit);
         outcome
+    }
+
+    /// Sets a container action's status from its container's, or from a Terminate inside it.
+    /// UNCERTAIN: a container a Terminate ended takes the run status Terminate set (and its
+    /// error), with code Terminated; the docs say only that the run ends with that status.
+    fn container_end(&self, outcome: &mut Outcome, status: Status, culprit: Option<String>) {
+        match &self.terminated {
+            Some((terminated, error)) => {
+                outcome.status = Some(*terminated);
+                outcome.code = Some("Terminated".into());
+                outcome.error = error.clone();
+            }
+            None => apply_container_status(outcome, status, culprit),
+        }
     }
 
     fn foreach(&mut self, action: &Action, items: &Value, body: &Graph) -> Outcome {
@@ -401,7 +431,7 @@ impl Run<'_> {
                 break;
             }
         }
-        apply_container_status(&mut outcome, worst.0, worst.1);
+        self.container_end(&mut outcome, worst.0, worst.1);
         outcome
     }
 
@@ -434,7 +464,7 @@ impl Run<'_> {
             }
         }
         outcome.outputs = Some(json!({"iterations": iterations, "conditionMet": met}));
-        apply_container_status(&mut outcome, last.0, last.1);
+        self.container_end(&mut outcome, last.0, last.1);
         outcome
     }
 

@@ -34,6 +34,8 @@ impl TriggerInput {
 pub struct Host {
     pub(crate) services: BTreeMap<String, Box<dyn Service>>,
     pub(crate) flows: Vec<Flow>,
+    /// The flow [`Host::run`] is running, callable as a child too (A calls B calls A).
+    running: Option<Flow>,
     pub(crate) environment: Map<String, Value>,
     clock: Cell<i64>,
     random: Cell<Random>,
@@ -42,7 +44,9 @@ pub struct Host {
     pub request_timeout_millis: i64,
     /// How deep child flows may call child flows.
     pub max_child_depth: usize,
-    /// A run stops (Failed) after this many action executions: a guard against runaway loops.
+    /// A run stops (Failed) after this many action executions: a guard against runaway loops
+    /// that also bounds the executions kept in the run record.
+    /// UNCERTAIN: 100,000, Power Automate's "action executions per 5 minutes" limit.
     pub max_action_executions: usize,
 }
 
@@ -52,12 +56,13 @@ impl Host {
         Host {
             services: BTreeMap::new(),
             flows: Vec::new(),
+            running: None,
             environment: Map::new(),
             clock: Cell::new(start_unix_millis),
             random: Cell::new(Random::new(seed)),
             request_timeout_millis: 120_000,
             max_child_depth: 8,
-            max_action_executions: 1_000_000,
+            max_action_executions: 100_000,
         }
     }
 
@@ -109,11 +114,15 @@ impl Host {
     /// (an expression that cannot be evaluated, a service that answers 500) is a failed action
     /// and a failed run, in the record.
     pub fn run(&mut self, flow: &Flow, trigger: TriggerInput) -> RunRecord {
-        engine::run_flow(self, flow, trigger, 0)
+        let outer = self.running.replace(flow.clone());
+        let record = engine::run_flow(self, flow, trigger, 0);
+        self.running = outer;
+        record
     }
 
     pub(crate) fn child_flow(&self, reference: &str) -> Option<Flow> {
-        let by_id = self.flows.iter().find(|f| f.id.as_deref().is_some_and(|id| id.eq_ignore_ascii_case(reference)));
-        by_id.or_else(|| self.flows.iter().find(|f| f.name == reference)).cloned()
+        let known = || self.flows.iter().chain(self.running.iter());
+        let by_id = known().find(|f| f.id.as_deref().is_some_and(|id| id.eq_ignore_ascii_case(reference)));
+        by_id.or_else(|| known().find(|f| f.name == reference)).cloned()
     }
 }

@@ -7,6 +7,7 @@
 //! Deterministic: the clock is virtual (it moves only for retry waits, timeouts and Wait
 //! actions) and random numbers come from the host's seed.
 
+mod checks;
 mod clock;
 mod condition;
 mod connector;

@@ -4,6 +4,7 @@
 //! alternate keys, lookups bound with `column@odata.bind`, and the row trigger
 //! (SubscribeWebhookTrigger: message, filtering attributes, filter expression, the row as body).
 
+mod filter_types;
 mod ops;
 mod tables;
 mod trigger;
@@ -91,7 +92,12 @@ pub(crate) struct State {
     recorder: Recorder,
     counter: u64,
     now: i64,
+    /// The user the row trigger reports as `RunAsSystemUserId`.
+    run_as_user: String,
 }
+
+/// The user a row-trigger body names by default ([`Dataverse::set_run_as_user`] changes it).
+pub const DEFAULT_RUN_AS_USER: &str = "00000000-0000-4000-a000-0000000005e1";
 
 impl Default for Dataverse {
     fn default() -> Self {
@@ -109,7 +115,13 @@ impl Dataverse {
             recorder: Recorder::default(),
             counter: 0,
             now: 0,
+            run_as_user: DEFAULT_RUN_AS_USER.to_owned(),
         }))
+    }
+
+    /// The `systemuserid` the row trigger reports as `RunAsSystemUserId`.
+    pub fn set_run_as_user(&self, systemuserid: &str) {
+        self.0.with((), |s| s.run_as_user = systemuserid.to_ascii_lowercase());
     }
 
     /// Adds a column to a table (an admin's own column, such as the deal value column an
@@ -255,7 +267,9 @@ impl Dataverse {
                     if !row.get(&t.id).is_some_and(Value::is_string) {
                         return Err(format!("{name}[{i}] has no {}", t.id));
                     }
-                    rows.push((t.logical.clone(), row.clone()));
+                    let mut row = row.clone();
+                    with_state_defaults(&mut row);
+                    rows.push((t.logical.clone(), row));
                 }
             }
             s.counter = rows.len() as u64;
@@ -321,6 +335,14 @@ impl State {
     fn stamp(&self) -> Value {
         json!(format_instant(self.now).replace(".0000000Z", "Z"))
     }
+}
+
+/// A new row's state when neither is given: Active (0) with its default status reason (1), for
+/// rows the flow creates and rows a test seeds alike.
+/// UNCERTAIN: statuscode 1 is the default Active reason of the standard tables the sync uses.
+pub(super) fn with_state_defaults(row: &mut Map<String, Value>) {
+    row.entry("statecode").or_insert(json!(0));
+    row.entry("statuscode").or_insert(json!(1));
 }
 
 /// The message of a reply's `{"error": {"message"}}`.

@@ -183,8 +183,7 @@ impl State {
         self.check_keys(t, &row, None)?;
         row.insert("createdon".into(), self.stamp());
         row.insert("modifiedon".into(), self.stamp());
-        row.entry("statecode").or_insert(json!(0));
-        row.entry("statuscode").or_insert(json!(1));
+        super::with_state_defaults(&mut row);
         self.version(&mut row);
         if by_flow {
             self.writes.push(Write {
@@ -378,6 +377,9 @@ impl State {
                     Ok(f) => {
                         if let Some(unknown) = f.columns().into_iter().find(|c| !t.readable(c)) {
                             return self.recorder.violation(format!("$filter: Could not find a property named '{unknown}' on type 'Microsoft.Dynamics.CRM.{}'.", t.logical));
+                        }
+                        if let Err(message) = super::filter_types::check(&f, t) {
+                            return self.recorder.violation(format!("$filter: {message}"));
                         }
                         Some(f)
                     }

@@ -66,13 +66,23 @@ impl State {
             .and_then(Value::as_str)
             .filter(|f| !f.trim().is_empty())
         {
-            Some(text) => Some(odata::parse(text).map_err(|e| format!("subscriptionRequest/filterexpression {e}"))?),
+            Some(text) => {
+                let f = odata::parse(text).map_err(|e| format!("subscriptionRequest/filterexpression {e}"))?;
+                super::filter_types::check(&f, &table)
+                    .map_err(|e| format!("subscriptionRequest/filterexpression {e}"))?;
+                Some(f)
+            }
             None => None,
         };
         let sdk_message = event.get("message").and_then(Value::as_str).unwrap_or_default();
         let changed: Vec<&str> =
             event.get("changed").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
-        let row = event.get("row").cloned().unwrap_or_else(|| json!({}));
+        let mut row = event.get("row").and_then(Value::as_object).cloned().unwrap_or_default();
+        // An event names its row by `id`; the row trigger's body always carries the primary key.
+        if let Some(id) = event.get("id").filter(|id| id.is_string()) {
+            row.entry(table.id.clone()).or_insert_with(|| id.clone());
+        }
+        let row = Value::Object(row);
         let fires = event.get("table").and_then(Value::as_str) == Some(entity)
             && fires_on.contains(&sdk_message)
             && (sdk_message != "Update"
@@ -95,6 +105,9 @@ impl State {
         body.insert("SdkMessage".into(), json!(sdk_message));
         body.insert("@odata.type".into(), json!(format!("#Microsoft.Dynamics.CRM.{entity}")));
         body.insert("ItemInternalId".into(), event.get("id").cloned().unwrap_or(Value::Null));
+        // UNCERTAIN: the documented output RunAsSystemUserId is the user the flow runs as; the
+        // fake reports one fixed user unless a test sets another.
+        body.insert("RunAsSystemUserId".into(), json!(self.run_as_user));
         Ok(Some(json!({"headers": {}, "body": body})))
     }
 }
