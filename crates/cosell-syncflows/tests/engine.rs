@@ -483,3 +483,103 @@ fn a_solution_row_added_is_sent() {
     let solutions = &w.referrals.referral(&referral_id).unwrap()["details"]["requirements"]["solutions"];
     assert_eq!(solutions.as_array().unwrap().len(), 2);
 }
+
+/// The snapshot the core reads for the world's opportunity: the seed's snapshot with the row's
+/// current values of `columns`, its row ID and its stored base.
+fn core_snapshot(w: &support::World, id: &str, snapshot: &Value, columns: &[&str]) -> cosell_core::snapshot::Snapshot {
+    let row = w.dataverse.row("opportunity", id).unwrap();
+    let mut doc = snapshot.clone();
+    for column in columns.iter().chain(&["cosell_syncstate"]) {
+        doc["opportunity"][*column] = row.get(*column).cloned().unwrap_or(Value::Null);
+    }
+    doc["opportunity"]["opportunityid"] = json!(id);
+    doc["solutions"] = w.dataverse.rows("cosell_partnercentersolution").into();
+    cosell_core::snapshot::Snapshot::from_value(&doc).unwrap()
+}
+
+fn stored_base(w: &support::World, table: &str, id: &str) -> cosell_core::snapshot::SyncState {
+    let row = w.dataverse.row(table, id).unwrap();
+    cosell_core::snapshot::SyncState::parse(row["cosell_syncstate"].as_str().unwrap(), "$").unwrap()
+}
+
+/// A private deal (no help, not visible) synced as one Independent referral; later the seller
+/// asks Microsoft for help and makes it visible: the flow makes the core's conversion — the
+/// second create, for Microsoft, in the referral's engagement — and PATCHes the visibility, and
+/// the base then records help as synced, so the next save converts nothing again.
+#[test]
+fn help_chosen_later_converts_the_private_referral_to_co_sell() {
+    let (mut w, id, snapshot) = synced_opportunity_world();
+    let private = json!({"cosell_howcanmicrosofthelp": null, "cosell_referralvisibility": 100000000});
+    w.dataverse.update("opportunity", &id, private).unwrap();
+    let referral_id = synced(&mut w);
+    assert_eq!(w.referrals.calls("CreateReferral").len(), 1, "a private deal is one referral");
+    let current = w.referrals.referral(&referral_id).unwrap();
+    assert_eq!(current["type"], json!("Independent"), "{current}");
+    let base = stored_base(&w, "opportunity", &id);
+
+    let help = json!({"cosell_howcanmicrosofthelp": 100000002, "cosell_referralvisibility": 100000001});
+    w.dataverse.update("opportunity", &id, help).unwrap();
+    let run = w.run(names::OUTBOUND, last_change(&w, "opportunity"));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert!(w.referrals.violations().is_empty(), "{:?}", w.referrals.violations());
+    assert!(w.dataverse.violations().is_empty(), "{:?}", w.dataverse.violations());
+
+    let s = core_snapshot(&w, &id, &snapshot, &["cosell_howcanmicrosofthelp", "cosell_referralvisibility"]);
+    let current: cosell_core::referral::Referral = serde_json::from_value(current).unwrap();
+    let core = cosell_core::sync::lifecycle::convert_to_co_sell(&s, &base, &current).unwrap();
+    let created = w.referrals.calls("CreateReferral");
+    assert_eq!(created.len(), 2, "the second, linked create {}", failures(&run));
+    let sent = &created[1].parameters["Referral"];
+    let expected = serde_json::to_value(&core.create).unwrap();
+    assert_eq!(strip_nulls(sent.clone()), strip_nulls(expected), "the core's conversion create");
+    // The visibility goes out as the core's outbound PATCH, If-Match = the stored eTag.
+    let plan = cosell_core::sync::outbound(&s, &base, Some(&current));
+    let patches = w.referrals.calls("PatchReferralById");
+    assert_eq!(patches.len(), 1);
+    assert_eq!(patches[0].parameters["Referral"], serde_json::to_value(&plan.operations).unwrap());
+    assert_eq!(patches[0].parameters["If-Match"].as_str(), base.e_tag.as_deref());
+    // The base records the conversion as the core's does, with the PATCH response's eTag.
+    let after = stored_base(&w, "opportunity", &id);
+    assert_eq!(after.fields, core.base.fields);
+    assert_eq!(after.e_tag.as_deref(), w.referrals.referral(&referral_id).unwrap()["eTag"].as_str());
+    let audit = w.dataverse.row("opportunity", &id).unwrap()["cosell_audit"].as_str().unwrap().to_owned();
+    assert!(audit.contains("converted to co-sell"), "{audit}");
+    // The sync's own write comes back: nothing converts or sends again.
+    let run = w.run(names::OUTBOUND, last_change(&w, "opportunity"));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert_eq!(w.referrals.calls("CreateReferral").len(), 2);
+    assert_eq!(w.referrals.calls("PatchReferralById").len(), 1);
+}
+
+/// Help chosen on a referral whose visibility was already granted: no PATCH is needed, only the
+/// conversion; the base is written once with help recorded.
+#[test]
+fn help_chosen_on_a_visible_referral_is_only_the_conversion() {
+    let (mut w, id, snapshot) = synced_opportunity_world();
+    w.dataverse.update("opportunity", &id, json!({"cosell_howcanmicrosofthelp": null})).unwrap();
+    let referral_id = synced(&mut w);
+    let current = w.referrals.referral(&referral_id).unwrap();
+    let base = stored_base(&w, "opportunity", &id);
+    w.dataverse.update("opportunity", &id, json!({"cosell_howcanmicrosofthelp": 100000002})).unwrap();
+    let run = w.run(names::OUTBOUND, last_change(&w, "opportunity"));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    let s = core_snapshot(&w, &id, &snapshot, &["cosell_howcanmicrosofthelp"]);
+    let current: cosell_core::referral::Referral = serde_json::from_value(current).unwrap();
+    let core = cosell_core::sync::lifecycle::convert_to_co_sell(&s, &base, &current).unwrap();
+    assert!(cosell_core::sync::outbound(&s, &base, Some(&current)).operations.is_empty());
+    assert!(w.referrals.calls("PatchReferralById").is_empty(), "nothing to patch");
+    assert_eq!(w.referrals.calls("CreateReferral").len(), 2);
+    assert_eq!(stored_base(&w, "opportunity", &id).fields, core.base.fields, "{}", failures(&run));
+}
+
+/// A JSON value without its `null` properties (the core's serialization leaves none; a flow's
+/// `setProperty` on a missing value may).
+fn strip_nulls(v: Value) -> Value {
+    match v {
+        Value::Object(m) => {
+            Value::Object(m.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, strip_nulls(v))).collect())
+        }
+        Value::Array(a) => Value::Array(a.into_iter().map(strip_nulls).collect()),
+        v => v,
+    }
+}
