@@ -391,11 +391,7 @@ fn a_dataverse_conflict_on_the_merge_loses_nothing() {
 /// Qualifying the referral's lead accepts the referral in Partner Center.
 #[test]
 fn qualifying_the_lead_accepts_the_referral() {
-    let mut w = world();
-    let id = w.referrals.seed(fixture("referrals/incoming-new.json"));
-    let run = w.run(names::RECEIVER, signed(w.referrals.webhook_event("referral-created", &id)));
-    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
-    let lead = w.dataverse.rows("lead").pop().unwrap();
+    let (mut w, id, lead) = lead_world();
     // Dynamics 365 qualifies: it creates the opportunity and links it from the lead.
     let opportunity = w.dataverse.insert("opportunity", json!({"name": "Contoso (qualified)"})).unwrap();
     let qualified = json!({"statecode": 1, "statuscode": 3, "qualifyingopportunityid@odata.bind": format!("opportunities({opportunity})")});
@@ -446,11 +442,7 @@ fn a_conflict_keeps_the_owner_s_value_and_audits_the_other() {
 /// Disqualifying the referral's lead declines the referral.
 #[test]
 fn disqualifying_the_lead_declines_the_referral() {
-    let mut w = world();
-    let id = w.referrals.seed(fixture("referrals/incoming-new.json"));
-    let run = w.run(names::RECEIVER, signed(w.referrals.webhook_event("referral-created", &id)));
-    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
-    let lead = w.dataverse.rows("lead").pop().unwrap();
+    let (mut w, id, lead) = lead_world();
     w.dataverse.update("lead", lead["leadid"].as_str().unwrap(), json!({"statecode": 2, "statuscode": 4})).unwrap();
     let run = w.run(names::LEAD_DECISION, last_change(&w, "lead"));
     assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
@@ -582,4 +574,70 @@ fn strip_nulls(v: Value) -> Value {
         Value::Array(a) => Value::Array(a.into_iter().map(strip_nulls).collect()),
         v => v,
     }
+}
+
+/// A referral that arrived as a lead is accepted in Partner Center itself (Active): the next
+/// delivery makes it the opportunity the core's `to_crm` plans (the same columns, bound to its
+/// lead) and closes the lead as qualified, so the referral is never two open records; the lead
+/// qualification flow then does not accept it a second time.
+#[test]
+fn a_lead_accepted_in_partner_center_becomes_an_opportunity_and_the_lead_is_closed() {
+    let (mut w, id, lead) = lead_world();
+    let lead_id = lead["leadid"].as_str().unwrap().to_owned();
+    w.referrals.edit(&id, &json!({"status": "Active", "substatus": "Accepted"})).unwrap();
+    let before = w.dataverse.writes().len();
+    let run = w.run(names::RECEIVER, signed(w.referrals.webhook_event("referral-updated", &id)));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert!(w.dataverse.violations().is_empty(), "{:?}", w.dataverse.violations());
+    let writes = w.dataverse.writes();
+    let tables: Vec<&str> = writes[before..].iter().map(|w| w.table.as_str()).collect();
+    assert_eq!(
+        tables,
+        ["opportunity", "cosell_partnercentersolution", "lead"],
+        "the lead's account and contact are found"
+    );
+
+    let referral: cosell_core::referral::Referral =
+        serde_json::from_value(w.referrals.referral(&id).unwrap().clone()).unwrap();
+    assert_eq!(
+        cosell_core::sync::lifecycle::classify(&referral),
+        cosell_core::sync::lifecycle::ReferralCategory::QualifiedLead,
+        "a qualified lead from Microsoft, accepted → opportunity"
+    );
+    let plan = cosell_core::mapping::to_crm(&referral, &cosell_core::config::Config::default());
+    assert_eq!(plan.record, cosell_core::mapping::RecordKind::Opportunity);
+    let step = |name: &str| plan.steps.iter().find(|s| s.name == name).unwrap();
+    // The opportunity: every value column of the core's step, as the core writes it.
+    let opportunities = w.dataverse.rows("opportunity");
+    assert_eq!(opportunities.len(), 1);
+    let o = &opportunities[0];
+    for (column, value) in &step("opportunity").body {
+        if column.ends_with("@odata.bind") || column == "cosell_audit" || column == "cosell_syncstate" {
+            continue;
+        }
+        assert_eq!(o.get(column), Some(value), "{column}");
+    }
+    assert_eq!(o["_originatingleadid_value"], json!(lead_id), "bound to its lead");
+    let account = w.dataverse.rows("account").pop().unwrap();
+    assert_eq!(w.dataverse.rows("account").len(), 1);
+    assert_eq!(o["_parentaccountid_value"], account["accountid"]);
+    let stored = cosell_core::snapshot::SyncState::parse(o["cosell_syncstate"].as_str().unwrap(), "$").unwrap();
+    let core = cosell_core::sync::base_of_referral(&referral);
+    assert_eq!((stored.fields, stored.status), (core.fields, core.status));
+    // The lead: closed as the core's qualifyLead step closes it.
+    let closed = w.dataverse.row("lead", &lead_id).unwrap();
+    for (column, value) in &step("qualifyLead").body {
+        assert_eq!(closed.get(column), Some(value), "{column}");
+    }
+    let open_leads = w.dataverse.rows("lead").iter().filter(|l| l["statecode"] == json!(0)).count();
+    assert_eq!(open_leads, 0, "never two open records for one referral");
+    // The lead's qualification (by the sync) does not accept the referral again.
+    let run = w.run(names::LEAD_DECISION, last_change(&w, "lead"));
+    assert_eq!(run.status, Status::Skipped, "{}", failures(&run));
+    assert!(w.referrals.calls("PatchReferralById").is_empty());
+    // The same delivery again: the opportunity exists, nothing differs.
+    let writes = w.dataverse.writes().len();
+    let run = w.run(names::RECEIVER, signed(w.referrals.webhook_event("referral-updated", &id)));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert_eq!(w.dataverse.writes().len(), writes);
 }
