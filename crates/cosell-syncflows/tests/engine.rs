@@ -641,3 +641,61 @@ fn a_lead_accepted_in_partner_center_becomes_an_opportunity_and_the_lead_is_clos
     assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
     assert_eq!(w.dataverse.writes().len(), writes);
 }
+
+/// `cosell_SyncCoSellOnly` = Yes: a referral comes in exactly when the core's `to_crm` (with
+/// the same setting) does not skip it, i.e. when `lifecycle::classify` calls it co-sell; a
+/// skipped referral writes nothing.
+#[test]
+fn sync_co_sell_only_brings_in_exactly_the_referrals_the_core_classifies_as_co_sell() {
+    let config = cosell_core::config::Config { sync_cosell_only: true, ..Default::default() };
+    let variants: [(&str, Value); 7] = [
+        ("invited by Microsoft, Independent", json!({})),
+        ("Shared", json!({"type": "Shared"})),
+        ("help requested", json!({"inviteContext": {"assistanceRequestCode": "CustomerTechnicalArchitecture"}})),
+        ("help Unknown", json!({"inviteContext": {"assistanceRequestCode": "Unknown"}})),
+        ("invited by a partner", json!({"inviteContext": {"invitedBy": {"organizationId": "7d23e5ca-19dc"}}})),
+        (
+            "invited by a partner, Direct",
+            json!({"qualification": "Direct", "inviteContext": {"invitedBy": {"organizationId": "7d23e5ca-19dc"}}}),
+        ),
+        ("invited by MSFT in capitals", json!({"inviteContext": {"invitedBy": {"organizationId": " MSFT "}}})),
+    ];
+    let mut brought = Vec::new();
+    for (label, change) in variants {
+        let mut w = world();
+        w.host.set_environment(cosell_core::config::vars::SYNC_COSELL_ONLY, json!(true));
+        let mut r = fixture("referrals/incoming-new.json");
+        merge_json(&mut r, change);
+        let id = w.referrals.seed(r);
+        let referral: cosell_core::referral::Referral =
+            serde_json::from_value(w.referrals.referral(&id).unwrap().clone()).unwrap();
+        let core = cosell_core::mapping::to_crm(&referral, &config);
+        let run = w.run(names::RECEIVER, signed(w.referrals.webhook_event("referral-created", &id)));
+        assert_eq!(run.status, Status::Succeeded, "{label}: {}", failures(&run));
+        let writes = w.dataverse.writes();
+        assert_eq!(writes.is_empty(), core.skipped.is_some(), "{label}: {:?}", core.skipped);
+        assert_eq!(core.skipped.is_none(), cosell_core::mapping::is_co_sell(&referral), "{label}");
+        if core.skipped.is_none() {
+            brought.push(label);
+        }
+    }
+    assert_eq!(brought, ["Shared", "help requested", "invited by a partner"]);
+    // The same referral with the setting No comes in.
+    let mut w = world();
+    let id = w.referrals.seed(fixture("referrals/incoming-new.json"));
+    let run = w.run(names::RECEIVER, signed(w.referrals.webhook_event("referral-created", &id)));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert_eq!(w.dataverse.rows("lead").len(), 1);
+}
+
+/// RFC 7386 merge of `patch` into `doc`.
+fn merge_json(doc: &mut Value, patch: Value) {
+    match (doc, patch) {
+        (Value::Object(d), Value::Object(p)) => {
+            for (k, v) in p {
+                merge_json(d.entry(k).or_insert(Value::Null), v);
+            }
+        }
+        (d, p) => *d = p,
+    }
+}

@@ -363,6 +363,33 @@ fn created_id(find: &str, create: &str, id: &str) -> String {
     call("coalesce", &[&path(&call("first", &[&path(&body(find), &["value"])]), &[id]), &path(&body(create), &[id])])
 }
 
+/// Whether a referral is co-sell: Microsoft's "Co-sell Opportunity" category as the core's
+/// `lifecycle::classify` has it (`mapping::is_co_sell`): Shared, help requested (a code other
+/// than Unknown), or SalesQualified/None (or no qualification) and invited by a partner's
+/// organization (any but `msft`).
+fn co_sell_referral(r: &str) -> String {
+    let text = |at: &str| call("trim", &[&call("string", &[&call("coalesce", &[&pointer(r, at), "''"])])]);
+    let help = text("/inviteContext/assistanceRequestCode");
+    let invited = text("/inviteContext/invitedBy/organizationId");
+    let msft = lit(cosell_core::mapping::MICROSOFT_ORGANIZATION_ID);
+    let by_partner = call(
+        "and",
+        &[
+            &call("not", &[&call("empty", &[&invited])]),
+            &call("not", &[&call("equals", &[&call("toLower", &[&invited]), &msft])]),
+            &call("contains", &["createArray('SalesQualified', 'None', '')", &text("/qualification")]),
+        ],
+    );
+    call(
+        "or",
+        &[
+            &call("equals", &[&text("/type"), "'Shared'"]),
+            &call("not", &[&call("contains", &["createArray('', 'Unknown')", &help])]),
+            &by_partner,
+        ],
+    )
+}
+
 /// A column of the referral's lead found by `Find_the_lead`.
 fn found_lead(column: &str) -> String {
     path(&call("first", &[&path(&body("Find_the_lead"), &["value"])]), &[column])
@@ -516,25 +543,7 @@ fn create() -> Steps {
             ),
         ],
     );
-    let co_sell = call(
-        "or",
-        &[
-            &call("equals", &[&path(&r, &["type"]), "'Shared'"]),
-            &call(
-                "not",
-                &[&call(
-                    "contains",
-                    &[
-                        "createArray('', 'Unknown')",
-                        &call(
-                            "string",
-                            &[&call("coalesce", &[&path(&r, &["inviteContext", "assistanceRequestCode"]), "''"])],
-                        ),
-                    ],
-                )],
-            ),
-        ],
-    );
+    let co_sell = co_sell_referral(&r);
     let steps = Steps::new()
         .then(
             "Find_the_lead",
