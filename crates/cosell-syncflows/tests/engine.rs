@@ -456,14 +456,7 @@ fn disqualifying_the_lead_declines_the_referral() {
 fn a_solution_row_added_is_sent() {
     let (mut w, id, _) = synced_opportunity_world();
     let referral_id = synced(&mut w);
-    w.dataverse
-        .insert(
-            "cosell_partnercentersolution",
-            json!({"cosell_solutionid": "SOL-99999-AAA", "cosell_name": "Second", "cosell_opportunityid@odata.bind": format!("opportunities({id})")}),
-        )
-        .unwrap();
-    let run = w.run(names::SOLUTIONS, last_change(&w, "cosell_partnercentersolution"));
-    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    add_second_solution(&mut w, &id);
     assert!(w.referrals.violations().is_empty(), "{:?}", w.referrals.violations());
     let patches = w.referrals.calls("PatchReferralById");
     assert_eq!(patches.len(), 1);
@@ -698,4 +691,97 @@ fn merge_json(doc: &mut Value, patch: Value) {
         }
         (d, p) => *d = p,
     }
+}
+
+/// `cosell_DealValueColumn` names a custom column: the create reads the deal value from it (not
+/// from Est. Revenue), and a Microsoft seller's change of the deal value is written to it, as
+/// the core's mapping and inbound merge do with the same setting.
+#[test]
+fn a_custom_deal_value_column_is_read_and_written() {
+    let (mut w, id, snapshot) = synced_opportunity_world();
+    w.host.set_environment(cosell_core::config::vars::DEAL_VALUE_COLUMN, json!("new_dealvalue"));
+    w.dataverse.add_column("opportunity", "new_dealvalue", cosell_flow::fake::ColumnKind::Decimal).unwrap();
+    w.dataverse.update("opportunity", &id, json!({"new_dealvalue": 125000.5, "estimatedvalue": 1})).unwrap();
+    let referral_id = synced(&mut w);
+    assert!(w.dataverse.violations().is_empty(), "{:?}", w.dataverse.violations());
+    let mut doc = snapshot.clone();
+    doc["opportunity"]["new_dealvalue"] = json!(125000.5);
+    doc["opportunity"]["estimatedvalue"] = json!(1);
+    doc["environment"]["cosell_DealValueColumn"] = json!("new_dealvalue");
+    let s = cosell_core::snapshot::Snapshot::from_value(&doc).unwrap();
+    let core = serde_json::to_value(cosell_core::mapping::to_referral(&s)).unwrap();
+    let sent = &w.referrals.calls("CreateReferral")[0].parameters["Referral"];
+    assert_eq!(sent["details"]["dealValue"], core["details"]["dealValue"]);
+    assert_eq!(core["details"]["dealValue"], json!(125000.5), "the custom column, not Est. Revenue");
+
+    let s = core_snapshot(&w, &id, &doc, &["new_dealvalue", "estimatedvalue"]);
+    w.referrals.edit(&referral_id, &json!({"details": {"dealValue": 130000}})).unwrap();
+    let run = w.run(names::RECEIVER, signed(w.referrals.webhook_event("referral-updated", &referral_id)));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    let update = w.dataverse.writes().last().unwrap().columns.clone();
+    let fresh: cosell_core::referral::Referral =
+        serde_json::from_value(w.referrals.referral(&referral_id).unwrap().clone()).unwrap();
+    let plan = cosell_core::sync::inbound(&fresh, &s, &stored_base_before(&s));
+    let step = plan.steps.iter().find(|s| s.name == "opportunity").unwrap();
+    assert_eq!(step.body.get("new_dealvalue"), Some(&json!(130000.0)));
+    assert_eq!(update.get("new_dealvalue").and_then(Value::as_f64), Some(130000.0), "{update:?}");
+    assert!(!update.contains_key("estimatedvalue"), "Est. Revenue is not the deal value here");
+    let row = w.dataverse.row("opportunity", &id).unwrap();
+    assert_eq!(row["estimatedvalue"].as_f64(), Some(1.0));
+}
+
+fn stored_base_before(s: &cosell_core::snapshot::Snapshot) -> cosell_core::snapshot::SyncState {
+    cosell_core::sync::stored_base(s).cloned().unwrap()
+}
+
+/// A Partner Center Solution row deleted: the row trigger cannot say which opportunity a deleted
+/// row belonged to (`docs/flows.md`), so the solutions flow does not start; the next save of the
+/// opportunity reads its rows afresh and sends the shorter list, the core's outbound plan.
+#[test]
+fn a_deleted_solution_row_goes_out_with_the_next_save() {
+    let (mut w, id, snapshot) = synced_opportunity_world();
+    let referral_id = synced(&mut w);
+    let second = add_second_solution(&mut w, &id);
+    let first = w
+        .dataverse
+        .rows("cosell_partnercentersolution")
+        .into_iter()
+        .find(|r| r["cosell_partnercentersolutionid"] != json!(second))
+        .unwrap();
+    w.dataverse
+        .delete("cosell_partnercentersolution", first["cosell_partnercentersolutionid"].as_str().unwrap())
+        .unwrap();
+    let run = w.run(names::SOLUTIONS, last_change(&w, "cosell_partnercentersolution"));
+    assert_eq!(run.status, Status::Skipped, "the trigger does not fire on a delete: {}", failures(&run));
+    assert_eq!(w.referrals.calls("PatchReferralById").len(), 1, "only the addition so far");
+
+    let base = stored_base(&w, "opportunity", &id);
+    let current: cosell_core::referral::Referral =
+        serde_json::from_value(w.referrals.referral(&referral_id).unwrap().clone()).unwrap();
+    w.dataverse.update("opportunity", &id, json!({"description": "Next save"})).unwrap();
+    let s = core_snapshot(&w, &id, &snapshot, &["description"]);
+    let run = w.run(names::OUTBOUND, last_change(&w, "opportunity"));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    let plan = cosell_core::sync::outbound(&s, &base, Some(&current));
+    let patches = w.referrals.calls("PatchReferralById");
+    assert_eq!(patches.len(), 2);
+    assert_eq!(patches[1].parameters["Referral"], serde_json::to_value(&plan.operations).unwrap());
+    let referral = w.referrals.referral(&referral_id).unwrap();
+    let ids: Vec<&str> = referral["details"]["requirements"]["solutions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["SOL-99999-AAA"], "the shorter list");
+    assert_eq!(stored_base(&w, "opportunity", &id).field("solutions"), Some("SOL-99999-AAA"));
+}
+
+/// Adds a second solution row to the opportunity and runs the solutions flow: the row's ID.
+fn add_second_solution(w: &mut support::World, opportunity: &str) -> String {
+    let row = json!({"cosell_solutionid": "SOL-99999-AAA", "cosell_name": "Second", "cosell_opportunityid@odata.bind": format!("opportunities({opportunity})")});
+    let id = w.dataverse.insert("cosell_partnercentersolution", row).unwrap();
+    let run = w.run(names::SOLUTIONS, last_change(w, "cosell_partnercentersolution"));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    id
 }
