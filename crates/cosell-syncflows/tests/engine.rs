@@ -266,12 +266,7 @@ fn a_persistent_server_error_loses_nothing() {
 /// Won in Dynamics 365 → Closed/Won in Partner Center, then nothing more is sent: terminal.
 #[test]
 fn won_in_dynamics_365_closes_the_referral_and_nothing_follows() {
-    let (mut w, id, _) = synced_opportunity_world();
-    let referral_id = synced(&mut w);
-    w.dataverse.update("opportunity", &id, json!({"statecode": 1, "statuscode": 3})).unwrap();
-    let run = w.run(names::OUTBOUND, last_change(&w, "opportunity"));
-    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
-    assert!(w.referrals.violations().is_empty(), "{:?}", w.referrals.violations());
+    let (mut w, id, _, referral_id) = won_world();
     let referral = w.referrals.referral(&referral_id).unwrap();
     assert_eq!((referral["status"].as_str(), referral["substatus"].as_str()), (Some("Closed"), Some("Won")));
     w.dataverse.update("opportunity", &id, json!({"estimatedvalue": 99000})).unwrap();
@@ -472,6 +467,11 @@ fn a_solution_row_added_is_sent() {
 /// The snapshot the core reads for the world's opportunity: the seed's snapshot with the row's
 /// current values of `columns`, its row ID and its stored base.
 fn core_snapshot(w: &support::World, id: &str, snapshot: &Value, columns: &[&str]) -> cosell_core::snapshot::Snapshot {
+    cosell_core::snapshot::Snapshot::from_value(&core_doc(w, id, snapshot, columns)).unwrap()
+}
+
+/// [`core_snapshot`] as its JSON document.
+fn core_doc(w: &support::World, id: &str, snapshot: &Value, columns: &[&str]) -> Value {
     let row = w.dataverse.row("opportunity", id).unwrap();
     let mut doc = snapshot.clone();
     for column in columns.iter().chain(&["cosell_syncstate"]) {
@@ -479,7 +479,7 @@ fn core_snapshot(w: &support::World, id: &str, snapshot: &Value, columns: &[&str
     }
     doc["opportunity"]["opportunityid"] = json!(id);
     doc["solutions"] = w.dataverse.rows("cosell_partnercentersolution").into();
-    cosell_core::snapshot::Snapshot::from_value(&doc).unwrap()
+    doc
 }
 
 fn stored_base(w: &support::World, table: &str, id: &str) -> cosell_core::snapshot::SyncState {
@@ -784,4 +784,62 @@ fn add_second_solution(w: &mut support::World, opportunity: &str) -> String {
     let run = w.run(names::SOLUTIONS, last_change(w, "cosell_partnercentersolution"));
     assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
     id
+}
+
+/// A change the rules refuse by comparing with the last sync: the flow stops with ✖ and the
+/// core's findings for the same snapshot (its `original` = the opportunity as last synced), and
+/// Partner Center is not called.
+fn refused_against_the_base(w: &mut support::World, id: &str, snapshot: &Value, change: Value, rule: &str) {
+    let columns: Vec<String> = change.as_object().unwrap().keys().cloned().collect();
+    let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
+    let original = core_doc(w, id, snapshot, &columns)["opportunity"].clone();
+    let calls = w.referrals.log().len();
+    w.dataverse.update("opportunity", id, change).unwrap();
+    let mut doc = core_doc(w, id, snapshot, &columns);
+    doc["original"] = original;
+    let s = cosell_core::snapshot::Snapshot::from_value(&doc).unwrap();
+    let errors: Vec<String> = cosell_core::rules::validate(&s)
+        .iter()
+        .filter(|f| f.severity == cosell_core::rules::Severity::Error)
+        .map(|f| format!("{}: {}", f.rule.as_str(), f.rule.title()))
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].starts_with(rule), "{errors:?}");
+    let run = w.run(names::OUTBOUND, last_change(w, "opportunity"));
+    assert_eq!(run.status, Status::Failed, "{}", failures(&run));
+    assert_eq!(w.referrals.log().len(), calls, "Partner Center is not called");
+    let row = w.dataverse.row("opportunity", id).unwrap();
+    let audit = row["cosell_audit"].as_str().unwrap();
+    let line = format!("✖ Dynamics 365 → Partner Center failed: rules failed: {}", errors.join("; "));
+    assert!(audit.lines().last().unwrap().ends_with(&line), "{audit}");
+    assert!(row["name"].as_str().unwrap().starts_with('✖'));
+}
+
+/// Visible to Microsoft sellers at the last sync, hidden now: refused (visibility is one way).
+#[test]
+fn hiding_a_visible_referral_is_refused_as_the_core_refuses_it() {
+    let (mut w, id, snapshot) = synced_opportunity_world();
+    let _ = synced(&mut w);
+    let hidden = json!({"cosell_howcanmicrosofthelp": null, "cosell_referralvisibility": 100000000});
+    refused_against_the_base(&mut w, &id, &snapshot, hidden, "visibility-one-way");
+}
+
+/// Won and synced (the referral is Closed/Won, terminal); reopened in Dynamics 365: refused.
+#[test]
+fn reopening_a_won_referral_is_refused_as_the_core_refuses_it() {
+    let (mut w, id, snapshot, _) = won_world();
+    let reopened = json!({"statecode": 0, "statuscode": 1});
+    refused_against_the_base(&mut w, &id, &snapshot, reopened, "state-transition");
+}
+
+/// The seed's opportunity synced, then won in Dynamics 365 and synced (Closed/Won): the world,
+/// the opportunity, the seed's snapshot and the referral id.
+fn won_world() -> (support::World, String, Value, String) {
+    let (mut w, id, snapshot) = synced_opportunity_world();
+    let referral_id = synced(&mut w);
+    w.dataverse.update("opportunity", &id, json!({"statecode": 1, "statuscode": 3})).unwrap();
+    let run = w.run(names::OUTBOUND, last_change(&w, "opportunity"));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert!(w.referrals.violations().is_empty(), "{:?}", w.referrals.violations());
+    (w, id, snapshot, referral_id)
 }

@@ -51,8 +51,10 @@ fn empty(e: &str) -> String {
 /// The rules the flow runs before calling Partner Center: the core's error rules that read the
 /// opportunity's own values. Each row: the rule, and the expression that is true when it fails.
 /// On every snapshot fixture they fail exactly where `rules::validate` reports an error of the
-/// same id (`tests/values.rs`). Not run here yet: the rules that compare with the last saved
-/// values (visibility-one-way, read-only-column, state-transition).
+/// same id (`tests/values.rs`). The rules that compare with the last saved values read them
+/// from the base (what the last sync saw): visibility-one-way and state-transition. UNCERTAIN:
+/// read-only-column is not run: the base does not keep the sync's own columns (Referral
+/// Identifier, Link, Audit), so an edit of them cannot be told from the sync's write.
 pub fn rules() -> Vec<(RuleId, String)> {
     let help = crm(keys::HELP);
     let account = |column: &str| path(&row(opp::PARENT_ACCOUNT), &[column]);
@@ -121,6 +123,28 @@ pub fn rules() -> Vec<(RuleId, String)> {
         (
             RuleId::HelpNeedsVisible,
             call("and", &[&call("not", &[&empty(&help)]), &ne(&crm(keys::VISIBILITY), "'true'")]),
+        ),
+        // Visible at the last sync, hidden now.
+        (
+            RuleId::VisibilityOneWay,
+            call(
+                "and",
+                &[&call("equals", &[&base(keys::VISIBILITY), "'true'"]), &ne(&crm(keys::VISIBILITY), "'true'")],
+            ),
+        ),
+        // A referral closed in Partner Center is terminal: any change of the outcome since the
+        // last sync (reopened, won after lost, lost after won) cannot be synced. (A lost
+        // opportunity of a declined or expired referral keeps that outcome: no change.)
+        (
+            RuleId::StateTransition,
+            call(
+                "and",
+                &[
+                    &call("equals", &[&path(&outputs(BASE), &["status"]), "'Closed'"]),
+                    &call("not", &[&empty(&base(keys::STATUS))]),
+                    &ne(&crm(keys::STATUS), &base(keys::STATUS)),
+                ],
+            ),
         ),
     ]
 }
