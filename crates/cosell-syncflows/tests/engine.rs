@@ -843,3 +843,52 @@ fn won_world() -> (support::World, String, Value, String) {
     assert!(w.referrals.violations().is_empty(), "{:?}", w.referrals.violations());
     (w, id, snapshot, referral_id)
 }
+
+/// Partner Center closes the referral (won, lost, declined, expired): the merge writes the
+/// opportunity's base first, then asks Dataverse to close the opportunity with exactly the
+/// action, status reason and subject of the core's close step. The fake Dataverse does not model
+/// WinOpportunity/LoseOpportunity (`PerformUnboundAction`): the request is asserted as sent, the
+/// fake's refusal recorded, and what Dataverse would then do is not checked here.
+#[test]
+fn a_partner_center_close_asks_dataverse_for_the_core_s_close() {
+    for (substatus, reason) in
+        [("Won", "Signed"), ("Lost", "Went with a competitor"), ("Declined", ""), ("Expired", "")]
+    {
+        let (mut w, id, snapshot) = synced_opportunity_world();
+        let referral_id = synced(&mut w);
+        let s = core_snapshot(&w, &id, &snapshot, &[]);
+        let base = stored_base(&w, "opportunity", &id);
+        let mut edit = json!({"status": "Closed", "substatus": substatus});
+        if !reason.is_empty() {
+            edit["statusReason"] = json!(reason);
+        }
+        w.referrals.edit(&referral_id, &edit).unwrap();
+        let fresh: cosell_core::referral::Referral =
+            serde_json::from_value(w.referrals.referral(&referral_id).unwrap().clone()).unwrap();
+        let plan = cosell_core::sync::inbound(&fresh, &s, &base);
+        let close = plan.steps.iter().find(|s| s.name == "close").unwrap();
+        let _ = w.run(names::RECEIVER, signed(w.referrals.webhook_event("referral-updated", &referral_id)));
+
+        let stored = stored_base(&w, "opportunity", &id);
+        assert_eq!(stored.fields, plan.base.fields, "{substatus}: the base is written before the close");
+        let calls = w.dataverse.calls("PerformUnboundAction");
+        assert_eq!(calls.len(), 1, "{substatus}");
+        let p = &calls[0].parameters;
+        let action = serde_json::to_value(close.action).unwrap();
+        let action = match action.as_str().unwrap() {
+            "win-opportunity" => "WinOpportunity",
+            "lose-opportunity" => "LoseOpportunity",
+            other => panic!("{other}"),
+        };
+        assert_eq!(p["actionName"], json!(action), "{substatus}");
+        assert_eq!(p["item/Status"], close.body["statuscode"], "{substatus}");
+        let subject = close.body.get("subject").cloned().unwrap_or(json!("Closed in Partner Center"));
+        assert_eq!(p["item/OpportunityClose"]["subject"], subject, "{substatus}");
+        assert_eq!(p["item/OpportunityClose"]["opportunityid@odata.bind"], json!(format!("/opportunities({id})")));
+        assert_eq!(
+            w.dataverse.violations(),
+            ["the fake Dataverse does not model operation PerformUnboundAction"],
+            "{substatus}: when the fake models it, assert the closed opportunity here instead"
+        );
+    }
+}
