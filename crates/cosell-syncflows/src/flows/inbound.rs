@@ -13,7 +13,9 @@ use crate::expr::{body, call, json_literal, lit, outputs, path, whole};
 use crate::transform;
 use crate::wdl::{cond, object_schema, Action, Definition, Status, Steps, TerminateStatus, Trigger, NOT_SUCCEEDED};
 use cosell_core::config::vars;
-use cosell_core::dataverse::{account, contact, currency, lead, opportunity as opp, solution, OpportunityStatus};
+use cosell_core::dataverse::{
+    account, contact, currency, lead, opportunity as opp, solution, LeadState, OpportunityStatus,
+};
 use cosell_core::sync::{ColumnName, Field, Side, Transform, FIELDS};
 use cosell_solution::flows::Flow;
 use serde_json::{json, Map, Value};
@@ -333,11 +335,16 @@ const LINKS: [&str; 5] = [opp::ID, opp::PARENT_ACCOUNT, opp::PARENT_CONTACT, opp
 
 /// A Compose's object with the environment-named columns set.
 fn with_named(compose: &str, named: &[(String, String)]) -> Value {
+    Value::from(whole(&named_item(compose, named)))
+}
+
+/// [`with_named`] as an expression.
+fn named_item(compose: &str, named: &[(String, String)]) -> String {
     let mut item = outputs(compose);
     for (column, value) in named {
         item = call("setProperty", &[&item, column, value]);
     }
-    Value::from(whole(&item))
+    item
 }
 
 /// Calls "[Customize]" with a row about to be created, and creates what it answers.
@@ -356,8 +363,65 @@ fn created_id(find: &str, create: &str, id: &str) -> String {
     call("coalesce", &[&path(&call("first", &[&path(&body(find), &["value"])]), &[id]), &path(&body(create), &[id])])
 }
 
+/// Whether a referral is co-sell: Microsoft's "Co-sell Opportunity" category as the core's
+/// `lifecycle::classify` has it (`mapping::is_co_sell`): Shared, help requested (a code other
+/// than Unknown), or SalesQualified/None (or no qualification) and invited by a partner's
+/// organization (any but `msft`).
+fn co_sell_referral(r: &str) -> String {
+    let text = |at: &str| call("trim", &[&call("string", &[&call("coalesce", &[&pointer(r, at), "''"])])]);
+    let help = text("/inviteContext/assistanceRequestCode");
+    let invited = text("/inviteContext/invitedBy/organizationId");
+    let msft = lit(cosell_core::mapping::MICROSOFT_ORGANIZATION_ID);
+    let by_partner = call(
+        "and",
+        &[
+            &call("not", &[&call("empty", &[&invited])]),
+            &call("not", &[&call("equals", &[&call("toLower", &[&invited]), &msft])]),
+            &call("contains", &["createArray('SalesQualified', 'None', '')", &text("/qualification")]),
+        ],
+    );
+    call(
+        "or",
+        &[
+            &call("equals", &[&text("/type"), "'Shared'"]),
+            &call("not", &[&call("contains", &["createArray('', 'Unknown')", &help])]),
+            &by_partner,
+        ],
+    )
+}
+
+/// A column of the referral's lead found by `Find_the_lead`.
+fn found_lead(column: &str) -> String {
+    path(&call("first", &[&path(&body("Find_the_lead"), &["value"])]), &[column])
+}
+
+/// The lead's status reason "Qualified" (`mapping::to_crm`'s `qualifyLead` step).
+const QUALIFIED_STATUS: i64 = 3;
+
+/// The opportunity's row bound to the lead it comes from and to its currency, each when found
+/// (`originatingleadid`, `transactioncurrencyid`; a `Find` that finds nothing leaves its
+/// binding out, as in `to_crm`).
+fn with_found_binds(item: &str) -> Value {
+    let mut item = item.to_owned();
+    let currency = format!("{}@odata.bind", opp::CURRENCY);
+    let binds = [
+        (
+            "Find_the_lead",
+            "originatingleadid@odata.bind".to_owned(),
+            call("concat", &["'/leads('", &found_lead(lead::ID), "')'"]),
+        ),
+        ("Find_the_currency", currency, currency_bind("Find_the_currency")),
+    ];
+    for (find, column, value) in binds {
+        let found = call("not", &[&call("empty", &[&path(&body(find), &["value"])])]);
+        item = call("if", &[&found, &call("setProperty", &[&item, &lit(&column), &value]), &item]);
+    }
+    Value::from(whole(&item))
+}
+
 /// The create path: account (found by name + postal code, or created), contact (found by email,
-/// or created), then a lead or, once accepted, an opportunity with its solutions.
+/// or created), then a lead or, once accepted, an opportunity with its solutions (closing the
+/// referral's open lead).
 fn create() -> Steps {
     let r = outputs(REFERRAL);
     let name = path(&r, &["customerProfile", "name"]);
@@ -400,17 +464,16 @@ fn create() -> Steps {
     let (mut opportunity_columns, opportunity_named) = create_columns(opp::TABLE);
     common(&mut opportunity_columns, opp::TABLE);
     let name_key = cosell_core::sync::fields::keys::NAME;
-    opportunity_columns.insert(
-        opp::NAME.to_owned(),
-        Value::from(whole(&decorated_name(&path(&outputs(PC_VALUES), &[name_key]), true))),
+    // A nameless referral is named after its ID (`to_crm`'s record name).
+    let pc_name = path(&outputs(PC_VALUES), &[name_key]);
+    let record_name = call(
+        "if",
+        &[&call("empty", &[&pc_name]), &call("concat", &["'Partner Center referral '", &path(&r, &["id"])]), &pc_name],
     );
+    opportunity_columns.insert(opp::NAME.to_owned(), Value::from(whole(&decorated_name(&record_name, true))));
     opportunity_columns.insert(
         format!("{}@odata.bind", opp::PARENT_ACCOUNT),
         Value::from(crate::expr::interpolate(&call("concat", &["'/accounts('", &outputs("Account_id"), "')'"]))),
-    );
-    opportunity_columns.insert(
-        format!("{}@odata.bind", opp::CURRENCY),
-        Value::from(crate::expr::interpolate(&currency_bind("Find_the_currency"))),
     );
     let (mut lead_columns, _) = create_columns(lead::TABLE);
     common(&mut lead_columns, lead::TABLE);
@@ -419,12 +482,14 @@ fn create() -> Steps {
         solution::SOLUTION_ID: whole("item()?['id']"),
         format!("{}@odata.bind", solution::OPPORTUNITY): crate::expr::interpolate(&call("concat", &["'/opportunities('", &path(&body("Create_the_opportunity"), &[opp::ID]), "')'"])),
     });
+    let lead_found = call("not", &[&call("empty", &[&path(&body("Find_the_lead"), &["value"])])]);
+    let lead_open = call("equals", &[&found_lead("statecode"), &LeadState::Open.value().to_string()]);
     let opportunity = Steps::new()
         .then("Opportunity_columns", Action::Compose(Value::Object(opportunity_columns)))
         .append(create_through_customize(
             opp::TABLE,
             opp::ENTITY_SET,
-            with_named("Opportunity_columns", &opportunity_named),
+            with_found_binds(&named_item("Opportunity_columns", &opportunity_named)),
             "opportunity",
         ))
         .then(
@@ -439,6 +504,29 @@ fn create() -> Steps {
                     dataverse("CreateRecord", &[("entityName", json!(solution::ENTITY_SET)), ("item", solution_row)]),
                 ),
                 sequential: false,
+            },
+        )
+        // The referral's open lead is closed as qualified (the core's `qualifyLead` step): one
+        // referral is never two open records. Its base says Active, so the lead qualification
+        // flow does not accept the referral a second time.
+        .then(
+            "Close_the_lead_if_open",
+            Action::If {
+                expression: cond::is_true(&lead_found),
+                then: Steps::new().then(
+                    "Close_the_lead",
+                    dataverse(
+                        "UpdateRecord",
+                        &[
+                            ("entityName", json!(lead::ENTITY_SET)),
+                            ("recordId", json!(whole(&found_lead(lead::ID)))),
+                            ("item/statecode", json!(LeadState::Qualified.value())),
+                            ("item/statuscode", json!(QUALIFIED_STATUS)),
+                            (&format!("item/{}", lead::SYNC_STATE), json!(whole(&state))),
+                        ],
+                    ),
+                ),
+                otherwise: Steps::new(),
             },
         );
     let lead = create_through_customize(lead::TABLE, lead::ENTITY_SET, Value::Object(lead_columns), "lead");
@@ -455,26 +543,7 @@ fn create() -> Steps {
             ),
         ],
     );
-    let co_sell = call(
-        "or",
-        &[
-            &call("equals", &[&path(&r, &["type"]), "'Shared'"]),
-            &call(
-                "not",
-                &[&call(
-                    "contains",
-                    &[
-                        "createArray('', 'Unknown')",
-                        &call(
-                            "string",
-                            &[&call("coalesce", &[&path(&r, &["inviteContext", "assistanceRequestCode"]), "''"])],
-                        ),
-                    ],
-                )],
-            ),
-        ],
-    );
-    let lead_found = call("not", &[&call("empty", &[&path(&body("Find_the_lead"), &["value"])])]);
+    let co_sell = co_sell_referral(&r);
     let steps = Steps::new()
         .then(
             "Find_the_lead",
@@ -488,12 +557,16 @@ fn create() -> Steps {
             ),
         )
         .then(
-            // The same delivery twice, or an update of a referral not accepted yet: it is a lead
-            // already. UNCERTAIN: lead → opportunity on acceptance is the core's lifecycle
-            // (sync model issue), not generated yet; until then the lead stays as it is.
+            // The same delivery twice, an update of a referral not accepted yet, or a lead
+            // already closed: it stays a lead. Accepted in Partner Center with the lead still
+            // open (`to_crm`: "accepted → opportunity"): the opportunity is created below and
+            // the lead closed.
             "Already_a_lead",
             Action::If {
-                expression: cond::is_true(&lead_found),
+                expression: cond::is_true(&call(
+                    "and",
+                    &[&lead_found, &call("not", &[&call("and", &[&accepted, &lead_open])])],
+                )),
                 then: Steps::new()
                     .then("Answer_already_a_lead", respond(200, json!({"synced": true, "created": false})))
                     .then(

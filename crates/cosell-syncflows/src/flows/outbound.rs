@@ -13,7 +13,9 @@ use super::names;
 use crate::connections::Connection;
 use crate::expr::{body, call, json_literal, lit, outputs, path, whole};
 use crate::transform;
-use crate::wdl::{cond, object_schema, Action, Definition, Status, Steps, TerminateStatus, Trigger, NOT_SUCCEEDED};
+use crate::wdl::{
+    cond, object_schema, Action, Definition, Status, Steps, TerminateStatus, Trigger, VarKind, NOT_SUCCEEDED,
+};
 use cosell_core::config::vars;
 use cosell_core::dataverse::{opportunity as opp, solution};
 use cosell_core::rules::RuleId;
@@ -49,8 +51,10 @@ fn empty(e: &str) -> String {
 /// The rules the flow runs before calling Partner Center: the core's error rules that read the
 /// opportunity's own values. Each row: the rule, and the expression that is true when it fails.
 /// On every snapshot fixture they fail exactly where `rules::validate` reports an error of the
-/// same id (`tests/values.rs`). Not run here yet: the rules that compare with the last saved
-/// values (visibility-one-way, read-only-column, state-transition).
+/// same id (`tests/values.rs`). The rules that compare with the last saved values read them
+/// from the base (what the last sync saw): visibility-one-way and state-transition. UNCERTAIN:
+/// read-only-column is not run: the base does not keep the sync's own columns (Referral
+/// Identifier, Link, Audit), so an edit of them cannot be told from the sync's write.
 pub fn rules() -> Vec<(RuleId, String)> {
     let help = crm(keys::HELP);
     let account = |column: &str| path(&row(opp::PARENT_ACCOUNT), &[column]);
@@ -119,6 +123,28 @@ pub fn rules() -> Vec<(RuleId, String)> {
         (
             RuleId::HelpNeedsVisible,
             call("and", &[&call("not", &[&empty(&help)]), &ne(&crm(keys::VISIBILITY), "'true'")]),
+        ),
+        // Visible at the last sync, hidden now.
+        (
+            RuleId::VisibilityOneWay,
+            call(
+                "and",
+                &[&call("equals", &[&base(keys::VISIBILITY), "'true'"]), &ne(&crm(keys::VISIBILITY), "'true'")],
+            ),
+        ),
+        // A referral closed in Partner Center is terminal: any change of the outcome since the
+        // last sync (reopened, won after lost, lost after won) cannot be synced. (A lost
+        // opportunity of a declined or expired referral keeps that outcome: no change.)
+        (
+            RuleId::StateTransition,
+            call(
+                "and",
+                &[
+                    &call("equals", &[&path(&outputs(BASE), &["status"]), "'Closed'"]),
+                    &call("not", &[&empty(&base(keys::STATUS))]),
+                    &ne(&crm(keys::STATUS), &base(keys::STATUS)),
+                ],
+            ),
         ),
     ]
 }
@@ -287,8 +313,9 @@ fn write_base(prefix: &str, referral: &str, settled: &str, message: &str, extra:
 }
 
 /// The second create of a co-sell: the same deal for Microsoft (`msft`), Shared with its sellers,
-/// in the first referral's engagement.
-fn microsoft_create(item: &str, created: &str) -> Steps {
+/// in the engagement of `linked` (the first referral). `prefix` keeps action names unique: the
+/// create path and the conversion path each have one.
+fn microsoft_create(prefix: &str, item: &str, linked: &str) -> Steps {
     let consent = call(
         "setProperty",
         &[
@@ -302,17 +329,63 @@ fn microsoft_create(item: &str, created: &str) -> Steps {
     );
     let mut r = call("setProperty", &[item, "'target'", &target]);
     r = call("setProperty", &[&r, "'consent'", &consent]);
-    r = call("setProperty", &[&r, "'engagementId'", &path(created, &["engagementId"])]);
-    Steps::new()
-        .then("Create_the_referral_for_Microsoft", referrals("CreateReferral", &[("Referral", json!(whole(&r)))]))
+    r = call("setProperty", &[&r, "'engagementId'", &path(linked, &["engagementId"])]);
+    let create = format!("{prefix}_the_referral_for_Microsoft");
+    let failed = format!("Microsoft_{}_failed", prefix.to_lowercase());
+    let failure = fail(
+        &format!("microsoft_{}_failure", prefix.to_lowercase()),
+        &call("string", &[&body(&create)]),
+        "co-sell-create-failed",
+    );
+    Steps::new().then(&create, referrals("CreateReferral", &[("Referral", json!(whole(&r)))])).after(
+        &failed,
+        Action::Scope(failure),
+        &[(create.as_str(), NOT_SUCCEEDED)],
+    )
+}
+
+/// The variable that records a conversion to co-sell in this run (the base then records help).
+const CONVERTED: &str = "Converted_to_co_sell";
+
+/// Help chosen on an existing referral that is not co-sell yet (`lifecycle::convert_to_co_sell`):
+/// the referral is re-read (its type and engagement are Partner Center's), and when it is open,
+/// not Shared and in an engagement, the deal is created for Microsoft in that engagement.
+fn conversion() -> Steps {
+    let current = body("Referral_to_convert");
+    let convertible = call(
+        "and",
+        &[
+            &ne(&call("coalesce", &[&path(&current, &["type"]), "''"]), "'Shared'"),
+            &ne(&call("coalesce", &[&path(&current, &["status"]), "''"]), "'Closed'"),
+            &call("not", &[&empty(&call("coalesce", &[&path(&current, &["engagementId"]), "''"]))]),
+        ],
+    );
+    let item = path(&body("Customize_the_co_sell_referral"), &["item"]);
+    let convert = Steps::new()
+        .then(
+            "Customize_the_co_sell_referral",
+            call_child(names::CUSTOMIZE, json!({"table": "referral", "item": create_payload()})),
+        )
+        .append(microsoft_create("Convert", &item, &current))
         .after(
-            "Microsoft_create_failed",
-            Action::Scope(fail(
-                "microsoft_create_failure",
-                &call("string", &[&body("Create_the_referral_for_Microsoft")]),
-                "co-sell-create-failed",
-            )),
-            &[("Create_the_referral_for_Microsoft", NOT_SUCCEEDED)],
+            "Record_the_conversion",
+            Action::SetVariable { name: CONVERTED.to_owned(), value: Value::Bool(true) },
+            &[("Convert_the_referral_for_Microsoft", &[Status::Succeeded])],
+        );
+    Steps::new()
+        .then(
+            "Referral_to_convert",
+            referrals("GetReferralById", &[("id", json!(whole(&path(&outputs(BASE), &["id"]))))]),
+        )
+        .after(
+            "Referral_to_convert_unread",
+            Action::Scope(fail("conversion_read_failure", &call("string", &[&current]), "co-sell-read-failed")),
+            &[("Referral_to_convert", NOT_SUCCEEDED)],
+        )
+        .after(
+            "Not_co_sell_yet",
+            Action::If { expression: cond::is_true(&convertible), then: convert, otherwise: Steps::new() },
+            &[("Referral_to_convert", &[Status::Succeeded])],
         )
 }
 
@@ -342,7 +415,7 @@ fn create() -> Steps {
             "Co_sell_with_Microsoft",
             Action::If {
                 expression: cond::is_true(&co_sell),
-                then: microsoft_create(&item, &created),
+                then: microsoft_create("Create", &item, &created),
                 otherwise: Steps::new(),
             },
         )
@@ -384,18 +457,42 @@ fn update() -> Steps {
         .into_iter()
         .map(|(key, send, op)| json!({"key": key, "send": whole(&send), "operation": op}))
         .collect();
+    let converted = crate::expr::variable(CONVERTED);
     let settled: Map<String, Value> = base_fields()
         .map(|f| {
             let sent = call("contains", &[&body("Changed_in_Dynamics_365"), &lit(f.key)]);
-            (f.key.to_owned(), Value::from(whole(&call("if", &[&sent, &crm(f.key), &base(f.key)]))))
+            let mut value = call("if", &[&sent, &crm(f.key), &base(f.key)]);
+            // A conversion records help, and the visibility it grants, as synced.
+            if f.key == keys::HELP {
+                value = call("if", &[&converted, &crm(f.key), &value]);
+            } else if f.key == keys::VISIBILITY {
+                value = call("if", &[&converted, "'true'", &value]);
+            }
+            (f.key.to_owned(), Value::from(whole(&value)))
         })
         .collect();
+    let conversion_due = call(
+        "and",
+        &[
+            &call("not", &[&terminal]),
+            &call("not", &[&converted]),
+            &call("not", &[&empty(&crm(keys::HELP))]),
+            &empty(&base(keys::HELP)),
+        ],
+    );
     let patched = body("Patch_the_referral");
     let success = write_base(
         "Patched",
         &patched,
         &outputs("Settled"),
-        &call("concat", &["'sent: '", &call("join", &[&body("Changed_in_Dynamics_365"), "', '"])]),
+        &call(
+            "concat",
+            &[
+                "'sent: '",
+                &call("join", &[&body("Changed_in_Dynamics_365"), "', '"]),
+                &call("if", &[&converted, "'; converted to co-sell'", "''"]),
+            ],
+        ),
         &[],
     )
     .then("Answer_patched", respond(200, json!({"synced": true, "sent": whole(&body("Changed_in_Dynamics_365"))})));
@@ -406,7 +503,10 @@ fn update() -> Steps {
         )
         .then(
             "Send_what_is_left",
-            call_child(names::OUTBOUND_HELPER, json!({"opportunityId": whole(&row(opp::ID)), "attempt": 2})),
+            call_child(
+                names::OUTBOUND_HELPER,
+                json!({"opportunityId": whole(&row(opp::ID)), "attempt": 2, "converted": whole(&converted)}),
+            ),
         )
         .then("Answer_merged", respond(200, json!({"synced": true, "merged": true})));
     let stale = call(
@@ -416,14 +516,29 @@ fn update() -> Steps {
             &call("less", &[&call("coalesce", &["triggerBody()?['attempt']", "1"]), "2"]),
         ],
     );
+    let only_converted = write_base("Converted", &outputs(BASE), &outputs("Settled"), "'converted to co-sell'", &[])
+        .then("Answer_converted", respond(200, json!({"synced": true, "sent": [], "converted": true})));
     Steps::new()
+        .then(
+            "Convert_to_co_sell_if_help_was_chosen",
+            Action::If { expression: cond::is_true(&conversion_due), then: conversion(), otherwise: Steps::new() },
+        )
         .then("Changed_in_Dynamics_365", changed)
+        .then("Settled", Action::Compose(Value::Object(settled)))
         .then(
             "Echo_of_our_own_write",
             Action::If {
                 expression: cond::is_true(&empty(&body("Changed_in_Dynamics_365"))),
                 then: Steps::new()
-                    .then("Answer_nothing_to_send", respond(200, json!({"synced": true, "sent": []})))
+                    .then(
+                        "Only_converted",
+                        Action::If {
+                            expression: cond::is_true(&converted),
+                            then: only_converted,
+                            otherwise: Steps::new()
+                                .then("Answer_nothing_to_send", respond(200, json!({"synced": true, "sent": []}))),
+                        },
+                    )
                     .then(
                         "Nothing_differs_from_the_base",
                         Action::Terminate { status: TerminateStatus::Succeeded, code: None, message: None },
@@ -449,7 +564,6 @@ fn update() -> Steps {
                 select: Value::from(whole("item()?['operation']")),
             },
         )
-        .then("Settled", Action::Compose(Value::Object(settled)))
         .then(
             "Patch_the_referral",
             referrals(
@@ -538,6 +652,15 @@ pub fn helper() -> Flow {
                 otherwise: Steps::new(),
             },
         )
+        // A retry after a 412 is told whether its first attempt converted already.
+        .then(
+            "Initialize_the_conversion",
+            Action::InitializeVariable {
+                name: CONVERTED.to_owned(),
+                kind: VarKind::Boolean,
+                value: Value::from(whole(&call("equals", &["triggerBody()?['converted']", "true"]))),
+            },
+        )
         .then(
             "Create_or_update",
             Action::If { expression: cond::is_true(&has_referral), then: update(), otherwise: create() },
@@ -546,6 +669,7 @@ pub fn helper() -> Flow {
         &[
             ("opportunityId", "string", "The opportunity's row ID."),
             ("attempt", "integer", "2 after a 412 was merged."),
+            ("converted", "boolean", "Whether the first attempt converted the referral to co-sell."),
         ],
         &["opportunityId"],
     );

@@ -152,6 +152,10 @@ pub fn lead_decision() -> Flow {
             &[
                 &call("not", &[&call("empty", &[&trigger_body(lead::REFERRAL_ID)])]),
                 &call("contains", &["createArray(1, 2)", &state]),
+                // Only a referral still pending is accepted or declined (`on_lead_qualified`,
+                // `on_lead_disqualified`): a lead the sync itself closed, because Partner
+                // Center accepted the referral, already holds the Active base.
+                &call("equals", &[&call("coalesce", &[&path(&base, &["status"]), "'New'"]), "'New'"]),
             ],
         ))],
     };

@@ -114,3 +114,13 @@ pub fn opportunity_referral(w: &World) -> String {
     let rows = w.dataverse.rows("opportunity");
     rows.iter().find_map(|r| r["cosell_referralidentifier"].as_str().map(str::to_owned)).unwrap()
 }
+
+/// A world where the seed's new incoming referral arrived as a lead: the referral id and the lead.
+pub fn lead_world() -> (World, String, Value) {
+    let mut w = world();
+    let id = w.referrals.seed(fixture("referrals/incoming-new.json"));
+    let run = w.run(names::RECEIVER, signed(w.referrals.webhook_event("referral-created", &id)));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    let lead = w.dataverse.rows("lead").pop().unwrap();
+    (w, id, lead)
+}
