@@ -144,16 +144,7 @@ fn merge(row: &str) -> Steps {
     });
     let settled_values: Map<String, Value> =
         fields.iter().map(|f| (f.key.to_owned(), Value::from(whole(&settled(f))))).collect();
-    let (state_steps, state) = sync_state_steps(
-        "Inbound",
-        &outputs("Settled"),
-        &[
-            ("id", path(&outputs(REFERRAL), &["id"])),
-            ("eTag", path(&outputs(REFERRAL), &["eTag"])),
-            ("status", path(&outputs(REFERRAL), &["status"])),
-            ("substatus", path(&outputs(REFERRAL), &["substatus"])),
-        ],
-    );
+    let (state_steps, state) = sync_state_steps("Inbound", &outputs("Settled"), &referral_meta(&outputs(REFERRAL)));
     let conflict_text = call("join", &[&body("Describe_conflicts"), "'; '"]);
     let message = call(
         "concat",
@@ -397,6 +388,10 @@ fn found_lead(column: &str) -> String {
 
 /// The lead's status reason "Qualified" (`mapping::to_crm`'s `qualifyLead` step).
 const QUALIFIED_STATUS: i64 = 3;
+/// The disqualified lead's status reasons for a declined referral (No Longer Interested) and any
+/// other closed one (Canceled), as `to_crm`'s `disqualify` step has them.
+const DECLINED_STATUS: i64 = 6;
+const CANCELED_STATUS: i64 = 7;
 
 /// The opportunity's row bound to the lead it comes from and to its currency, each when found
 /// (`originatingleadid`, `transactioncurrencyid`; a `Find` that finds nothing leaves its
@@ -434,16 +429,7 @@ fn create() -> Steps {
         format!("{}_account@odata.bind", contact::PARENT_CUSTOMER),
         Value::from(crate::expr::interpolate(&call("concat", &["'/accounts('", &outputs("Account_id"), "')'"]))),
     );
-    let (state_steps, state) = sync_state_steps(
-        "Created",
-        &outputs(PC_VALUES),
-        &[
-            ("id", path(&r, &["id"])),
-            ("eTag", path(&r, &["eTag"])),
-            ("status", path(&r, &["status"])),
-            ("substatus", path(&r, &["substatus"])),
-        ],
-    );
+    let (state_steps, state) = sync_state_steps("Created", &outputs(PC_VALUES), &referral_meta(&r));
     let link = call("replace", &[&crate::expr::parameter(vars::REFERRAL_LINK_TEMPLATE), "'{id}'", &path(&r, &["id"])]);
     let audit = audit_line(true, false, "'created from the referral'");
     let common = |columns: &mut Map<String, Value>, table: &str| {
@@ -530,19 +516,61 @@ fn create() -> Steps {
             },
         );
     let lead = create_through_customize(lead::TABLE, lead::ENTITY_SET, Value::Object(lead_columns), "lead");
+    // The record a referral becomes (`to_crm`): an opportunity once accepted (Active, or closed
+    // as won or lost) or when it came from Dynamics 365 (outgoing, or carrying an opportunity's
+    // row ID); else a lead, disqualified when the referral is closed.
+    let substatus = call("string", &[&call("coalesce", &[&path(&r, &["substatus"]), "''"])]);
+    let closed = call("equals", &[&path(&r, &["status"]), "'Closed'"]);
     let accepted = call(
         "or",
         &[
             &call("equals", &[&path(&r, &["status"]), "'Active'"]),
-            &call(
-                "and",
-                &[
-                    &call("equals", &[&path(&r, &["status"]), "'Closed'"]),
-                    &call("contains", &["createArray('Won', 'Lost')", &path(&r, &["substatus"])]),
-                ],
-            ),
+            &call("and", &[&closed, &call("contains", &["createArray('Won', 'Lost')", &substatus])]),
         ],
     );
+    let external = call("string", &[&call("coalesce", &[&path(&r, &["externalReferenceId"]), "''"])]);
+    let from_dynamics = call(
+        "or",
+        &[&call("equals", &[&path(&r, &["direction"]), "'Outgoing'"]), &super::receiver::is_guid(&external)],
+    );
+    let accepted = call("or", &[&accepted, &from_dynamics]);
+    let disqualify = |lead_id: &str, state: &str| {
+        dataverse(
+            "UpdateRecord",
+            &[
+                ("entityName", json!(lead::ENTITY_SET)),
+                ("recordId", json!(whole(lead_id))),
+                ("item/statecode", json!(LeadState::Disqualified.value())),
+                (
+                    "item/statuscode",
+                    json!(whole(&call(
+                        "if",
+                        &[
+                            &call("equals", &[&substatus, "'Declined'"]),
+                            &DECLINED_STATUS.to_string(),
+                            &CANCELED_STATUS.to_string()
+                        ]
+                    ))),
+                ),
+                (&format!("item/{}", lead::SYNC_STATE), json!(whole(state))),
+            ],
+        )
+    };
+    let lead = lead.then(
+        "Disqualify_if_closed",
+        Action::If {
+            expression: cond::is_true(&closed),
+            then: Steps::new()
+                .then("Disqualify_the_new_lead", disqualify(&path(&body("Create_the_lead"), &[lead::ID]), &state)),
+            otherwise: Steps::new(),
+        },
+    );
+    let (closed_state_steps, closed_state) = sync_state_steps("Closed", &outputs(PC_VALUES), &referral_meta(&r));
+    let close_open_lead = Action::If {
+        expression: cond::is_true(&call("and", &[&lead_open, &closed])),
+        then: closed_state_steps.then("Disqualify_the_lead", disqualify(&found_lead(lead::ID), &closed_state)),
+        otherwise: Steps::new(),
+    };
     let co_sell = co_sell_referral(&r);
     let steps = Steps::new()
         .then(
@@ -568,6 +596,8 @@ fn create() -> Steps {
                     &[&lead_found, &call("not", &[&call("and", &[&accepted, &lead_open])])],
                 )),
                 then: Steps::new()
+                    // Closed in Partner Center (declined, expired) while the lead is open.
+                    .then("Disqualify_if_closed_in_Partner_Center", close_open_lead)
                     .then("Answer_already_a_lead", respond(200, json!({"synced": true, "created": false})))
                     .then(
                         "Lead_exists",
