@@ -130,6 +130,41 @@ fn currency_bind(found: &str) -> String {
     )
 }
 
+/// Closes the opportunity `opportunity_id` as Partner Center's `outcome` says (the core's
+/// `close_step`): won → WinOpportunity (Won), lost → LoseOpportunity (Out-Sold), declined or
+/// expired → LoseOpportunity (Canceled); an open outcome does nothing. `prefix` keeps action
+/// names unique where the merge and the create path each close.
+fn close_by_outcome(prefix: &str, outcome: &str, opportunity_id: &str) -> Action {
+    let close_with = |action: &'static str, status: OpportunityStatus, outcome: &str| {
+        let subject = call("coalesce", &[&path(&outputs(REFERRAL), &["statusReason"]), "'Closed in Partner Center'"]);
+        let bind = call("concat", &["'/opportunities('", opportunity_id, "')'"]);
+        Steps::new().then(
+            &format!("{prefix}Close_as_{outcome}"),
+            dataverse(
+                "PerformUnboundAction",
+                &[
+                    ("actionName", json!(action)),
+                    (
+                        "item/OpportunityClose",
+                        json!({"subject": whole(&subject), "opportunityid@odata.bind": crate::expr::interpolate(&bind)}),
+                    ),
+                    ("item/Status", json!(status.value())),
+                ],
+            ),
+        )
+    };
+    let cases = [
+        ("Won", "WinOpportunity", OpportunityStatus::Won),
+        ("Lost", "LoseOpportunity", OpportunityStatus::OutSold),
+        ("Declined", "LoseOpportunity", OpportunityStatus::Canceled),
+        ("Expired", "LoseOpportunity", OpportunityStatus::Canceled),
+    ]
+    .into_iter()
+    .map(|(o, action, status)| (o.to_owned(), json!(o), close_with(action, status, o)))
+    .collect();
+    Action::Switch { on: whole(outcome), cases, default: Steps::new() }
+}
+
 /// The merge into an existing opportunity.
 fn merge(row: &str) -> Steps {
     let fields: Vec<&Field> = base_fields().collect();
@@ -173,34 +208,10 @@ fn merge(row: &str) -> Steps {
             &[&writes(f), &call("setProperty", &[&item, &lit(&bind), &currency_bind("Find_the_currency")]), &item],
         );
     }
-    let close = status_field().map(|f| {
-        let close_with = |action: &'static str, status: OpportunityStatus, outcome: &str| {
-            Steps::new().then(
-                &format!("Close_as_{outcome}"),
-                dataverse(
-                    "PerformUnboundAction",
-                    &[
-                        ("actionName", json!(action)),
-                        (
-                            "item/OpportunityClose",
-                            json!({"subject": whole(&call("coalesce", &[&path(&outputs(REFERRAL), &["statusReason"]), "'Closed in Partner Center'"])), "opportunityid@odata.bind": crate::expr::interpolate(&call("concat", &["'/opportunities('", &path(row, &[opp::ID]), "')'"]))}),
-                        ),
-                        ("item/Status", json!(status.value())),
-                    ],
-                ),
-            )
-        };
-        let cases = vec![
-            ("Won".to_owned(), json!("Won"), close_with("WinOpportunity", OpportunityStatus::Won, "Won")),
-            ("Lost".to_owned(), json!("Lost"), close_with("LoseOpportunity", OpportunityStatus::OutSold, "Lost")),
-            ("Declined".to_owned(), json!("Declined"), close_with("LoseOpportunity", OpportunityStatus::Canceled, "Declined")),
-            ("Expired".to_owned(), json!("Expired"), close_with("LoseOpportunity", OpportunityStatus::Canceled, "Expired")),
-        ];
-        Action::If {
-            expression: cond::is_true(&writes(f)),
-            then: Steps::new().then("Close_by_outcome", Action::Switch { on: whole(&pc_status), cases, default: Steps::new() }),
-            otherwise: Steps::new(),
-        }
+    let close = status_field().map(|f| Action::If {
+        expression: cond::is_true(&writes(f)),
+        then: Steps::new().then("Close_by_outcome", close_by_outcome("", &pc_status, &path(row, &[opp::ID]))),
+        otherwise: Steps::new(),
     });
     let failure = Steps::new()
         .then(
@@ -468,6 +479,7 @@ fn create() -> Steps {
         solution::SOLUTION_ID: whole("item()?['id']"),
         format!("{}@odata.bind", solution::OPPORTUNITY): crate::expr::interpolate(&call("concat", &["'/opportunities('", &path(&body("Create_the_opportunity"), &[opp::ID]), "')'"])),
     });
+    let pc_outcome = path(&outputs(PC_VALUES), &[cosell_core::sync::fields::keys::STATUS]);
     let lead_found = call("not", &[&call("empty", &[&path(&body("Find_the_lead"), &["value"])])]);
     let lead_open = call("equals", &[&found_lead("statecode"), &LeadState::Open.value().to_string()]);
     let opportunity = Steps::new()
@@ -514,6 +526,12 @@ fn create() -> Steps {
                 ),
                 otherwise: Steps::new(),
             },
+        )
+        // A referral that arrives closed (won or lost) closes its new opportunity, as the merge
+        // would (after the lead: a refused close leaves no open lead behind).
+        .then(
+            "Close_the_new_opportunity_if_closed",
+            close_by_outcome("New_", &pc_outcome, &path(&body("Create_the_opportunity"), &[opp::ID])),
         );
     let lead = create_through_customize(lead::TABLE, lead::ENTITY_SET, Value::Object(lead_columns), "lead");
     // The record a referral becomes (`to_crm`): an opportunity once accepted (Active, or closed
