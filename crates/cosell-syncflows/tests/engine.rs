@@ -918,6 +918,13 @@ fn a_new_referral_becomes_the_record_the_core_plans() {
             cosell_core::mapping::RecordKind::Lead => {
                 assert_eq!((leads.len(), opportunities.len()), (1, 0), "{label}");
                 let lead = &leads[0];
+                let step = plan.steps.iter().find(|s| s.name == "lead").unwrap();
+                for (column, value) in &step.body {
+                    if column.ends_with("@odata.bind") || column == "cosell_syncstate" {
+                        continue;
+                    }
+                    assert_eq!(lead.get(column), Some(value), "{label}: {column}");
+                }
                 match plan.steps.iter().find(|s| s.name == "disqualify") {
                     Some(step) => {
                         assert_eq!(lead["statecode"], step.body["statecode"], "{label}");

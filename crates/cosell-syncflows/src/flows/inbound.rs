@@ -474,6 +474,12 @@ fn create() -> Steps {
     );
     let (mut lead_columns, _) = create_columns(lead::TABLE);
     common(&mut lead_columns, lead::TABLE);
+    // A nameless referral's lead is a "Partner Center referral" (`to_crm`'s lead subject).
+    if let Some(subject) = FIELDS.iter().find(|f| f.lead == Some(lead::SUBJECT)).and_then(create_value) {
+        let named =
+            call("if", &[&call("equals", &[&path(&r, &["name"]), "null"]), "'Partner Center referral'", &subject]);
+        lead_columns.insert(lead::SUBJECT.to_owned(), Value::from(whole(&named)));
+    }
     let solution_row = json!({
         solution::NAME: whole(&call("coalesce", &["item()?['name']", "item()?['id']"])),
         solution::SOLUTION_ID: whole("item()?['id']"),
