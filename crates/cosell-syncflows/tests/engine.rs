@@ -625,14 +625,7 @@ fn a_lead_accepted_in_partner_center_becomes_an_opportunity_and_the_lead_is_clos
     let open_leads = w.dataverse.rows("lead").iter().filter(|l| l["statecode"] == json!(0)).count();
     assert_eq!(open_leads, 0, "never two open records for one referral");
     // The lead's qualification (by the sync) does not accept the referral again.
-    let run = w.run(names::LEAD_DECISION, last_change(&w, "lead"));
-    assert_eq!(run.status, Status::Skipped, "{}", failures(&run));
-    assert!(w.referrals.calls("PatchReferralById").is_empty());
-    // The same delivery again: the opportunity exists, nothing differs.
-    let writes = w.dataverse.writes().len();
-    let run = w.run(names::RECEIVER, signed(w.referrals.webhook_event("referral-updated", &id)));
-    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
-    assert_eq!(w.dataverse.writes().len(), writes);
+    the_lead_closed_by_the_sync_is_final(&mut w, &id);
 }
 
 /// `cosell_SyncCoSellOnly` = Yes: a referral comes in exactly when the core's `to_crm` (with
@@ -657,11 +650,7 @@ fn sync_co_sell_only_brings_in_exactly_the_referrals_the_core_classifies_as_co_s
     for (label, change) in variants {
         let mut w = world();
         w.host.set_environment(cosell_core::config::vars::SYNC_COSELL_ONLY, json!(true));
-        let mut r = fixture("referrals/incoming-new.json");
-        merge_json(&mut r, change);
-        let id = w.referrals.seed(r);
-        let referral: cosell_core::referral::Referral =
-            serde_json::from_value(w.referrals.referral(&id).unwrap().clone()).unwrap();
+        let (id, referral) = seed_variant(&w, change);
         let core = cosell_core::mapping::to_crm(&referral, &config);
         let run = w.run(names::RECEIVER, signed(w.referrals.webhook_event("referral-created", &id)));
         assert_eq!(run.status, Status::Succeeded, "{label}: {}", failures(&run));
@@ -874,13 +863,7 @@ fn a_partner_center_close_asks_dataverse_for_the_core_s_close() {
         let calls = w.dataverse.calls("PerformUnboundAction");
         assert_eq!(calls.len(), 1, "{substatus}");
         let p = &calls[0].parameters;
-        let action = serde_json::to_value(close.action).unwrap();
-        let action = match action.as_str().unwrap() {
-            "win-opportunity" => "WinOpportunity",
-            "lose-opportunity" => "LoseOpportunity",
-            other => panic!("{other}"),
-        };
-        assert_eq!(p["actionName"], json!(action), "{substatus}");
+        assert_eq!(p["actionName"], json!(close_action_name(close)), "{substatus}");
         assert_eq!(p["item/Status"], close.body["statuscode"], "{substatus}");
         let subject = close.body.get("subject").cloned().unwrap_or(json!("Closed in Partner Center"));
         assert_eq!(p["item/OpportunityClose"]["subject"], subject, "{substatus}");
@@ -890,5 +873,119 @@ fn a_partner_center_close_asks_dataverse_for_the_core_s_close() {
             ["the fake Dataverse does not model operation PerformUnboundAction"],
             "{substatus}: when the fake models it, assert the closed opportunity here instead"
         );
+    }
+}
+
+/// What a referral becomes when it first arrives, for each kind of referral: the record the
+/// core's `to_crm` plans (lead or opportunity) and, for a closed referral's lead, the core's
+/// disqualification (state and status reason).
+#[test]
+fn a_new_referral_becomes_the_record_the_core_plans() {
+    let guid = "6f1d1a9e-3c2b-4f0e-9a51-2d7c3b8e0a11";
+    let variants: [(&str, Value); 8] = [
+        ("new", json!({})),
+        ("accepted", json!({"status": "Active", "substatus": "Accepted"})),
+        ("won", json!({"status": "Closed", "substatus": "Won"})),
+        ("declined", json!({"status": "Closed", "substatus": "Declined"})),
+        ("expired", json!({"status": "Closed", "substatus": "Expired"})),
+        ("outgoing", json!({"direction": "Outgoing"})),
+        ("an opportunity's row ID", json!({"externalReferenceId": guid})),
+        ("another reference", json!({"externalReferenceId": "CRM-0042"})),
+    ];
+    let config = cosell_core::config::Config::default();
+    for (label, change) in variants {
+        let mut w = world();
+        let (id, referral) = seed_variant(&w, change);
+        let plan = cosell_core::mapping::to_crm(&referral, &config);
+        let _ = w.run(names::RECEIVER, signed(w.referrals.webhook_event("referral-created", &id)));
+        let (leads, opportunities) = (w.dataverse.rows("lead"), w.dataverse.rows("opportunity"));
+        match plan.record {
+            cosell_core::mapping::RecordKind::Opportunity => {
+                assert_eq!((leads.len(), opportunities.len()), (0, 1), "{label}");
+                // Closed already: the core's close step, asked of Dataverse (not modelled by
+                // the fake, see `a_partner_center_close_asks_dataverse_for_the_core_s_close`).
+                let close = plan.steps.iter().find(|s| s.name == "close");
+                let calls = w.dataverse.calls("PerformUnboundAction");
+                assert_eq!(calls.len(), usize::from(close.is_some()), "{label}");
+                if let (Some(close), Some(call)) = (close, calls.first()) {
+                    assert_eq!(call.parameters["actionName"], json!(close_action_name(close)), "{label}");
+                    assert_eq!(call.parameters["item/Status"], close.body["statuscode"], "{label}");
+                    let bind = format!("/opportunities({})", opportunities[0]["opportunityid"].as_str().unwrap());
+                    assert_eq!(call.parameters["item/OpportunityClose"]["opportunityid@odata.bind"], json!(bind));
+                    continue;
+                }
+            }
+            cosell_core::mapping::RecordKind::Lead => {
+                assert_eq!((leads.len(), opportunities.len()), (1, 0), "{label}");
+                let lead = &leads[0];
+                let step = plan.steps.iter().find(|s| s.name == "lead").unwrap();
+                for (column, value) in &step.body {
+                    if column.ends_with("@odata.bind") || column == "cosell_syncstate" {
+                        continue;
+                    }
+                    assert_eq!(lead.get(column), Some(value), "{label}: {column}");
+                }
+                match plan.steps.iter().find(|s| s.name == "disqualify") {
+                    Some(step) => {
+                        assert_eq!(lead["statecode"], step.body["statecode"], "{label}");
+                        assert_eq!(lead["statuscode"], step.body["statuscode"], "{label}");
+                        let base = stored_base(&w, "lead", lead["leadid"].as_str().unwrap());
+                        assert_eq!(base.status.map(|s| s.as_str().to_owned()).as_deref(), Some("Closed"), "{label}");
+                    }
+                    None => assert_eq!(lead["statecode"], json!(0), "{label}: open"),
+                }
+            }
+        }
+        assert!(w.dataverse.violations().is_empty(), "{label}: {:?}", w.dataverse.violations());
+    }
+}
+
+/// A referral declined in Partner Center while its lead is open: the lead is disqualified as the
+/// core's plan has it, and the lead decision flow does not decline it a second time.
+#[test]
+fn a_referral_declined_in_partner_center_disqualifies_its_open_lead() {
+    let (mut w, id, lead) = lead_world();
+    let lead_id = lead["leadid"].as_str().unwrap();
+    w.referrals.edit(&id, &json!({"status": "Closed", "substatus": "Declined"})).unwrap();
+    let run = w.run(names::RECEIVER, signed(w.referrals.webhook_event("referral-updated", &id)));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    let referral: cosell_core::referral::Referral =
+        serde_json::from_value(w.referrals.referral(&id).unwrap().clone()).unwrap();
+    let plan = cosell_core::mapping::to_crm(&referral, &cosell_core::config::Config::default());
+    let step = plan.steps.iter().find(|s| s.name == "disqualify").unwrap();
+    let row = w.dataverse.row("lead", lead_id).unwrap();
+    assert_eq!((&row["statecode"], &row["statuscode"]), (&step.body["statecode"], &step.body["statuscode"]));
+    assert!(w.dataverse.rows("opportunity").is_empty());
+    the_lead_closed_by_the_sync_is_final(&mut w, &id);
+}
+
+/// After the sync closed a referral's lead: the lead decision flow does not start (so Partner
+/// Center is not asked again), and the same delivery again writes nothing.
+fn the_lead_closed_by_the_sync_is_final(w: &mut support::World, referral_id: &str) {
+    let run = w.run(names::LEAD_DECISION, last_change(w, "lead"));
+    assert_eq!(run.status, Status::Skipped, "{}", failures(&run));
+    assert!(w.referrals.calls("PatchReferralById").is_empty());
+    let writes = w.dataverse.writes().len();
+    let run = w.run(names::RECEIVER, signed(w.referrals.webhook_event("referral-updated", referral_id)));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert_eq!(w.dataverse.writes().len(), writes);
+}
+
+/// Seeds the seed's new incoming referral with `change` merged in: its id, and the referral as
+/// the core reads it.
+fn seed_variant(w: &support::World, change: Value) -> (String, cosell_core::referral::Referral) {
+    let mut r = fixture("referrals/incoming-new.json");
+    merge_json(&mut r, change);
+    let id = w.referrals.seed(r);
+    let referral = serde_json::from_value(w.referrals.referral(&id).unwrap().clone()).unwrap();
+    (id, referral)
+}
+
+/// The Dataverse action of a core close step.
+fn close_action_name(step: &cosell_core::mapping::UpsertStep) -> &'static str {
+    match step.action {
+        cosell_core::mapping::StepAction::WinOpportunity => "WinOpportunity",
+        cosell_core::mapping::StepAction::LoseOpportunity => "LoseOpportunity",
+        other => panic!("not a close: {other:?}"),
     }
 }

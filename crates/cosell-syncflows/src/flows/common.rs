@@ -276,6 +276,11 @@ pub fn sync_state_steps(prefix: &str, settled: &str, meta: &[(&str, String)]) ->
     (steps, crate::expr::outputs(&text))
 }
 
+/// The referral's identity and status the base keeps (`referral` is its JSON expression).
+pub fn referral_meta(referral: &str) -> Vec<(&'static str, String)> {
+    ["id", "eTag", "status", "substatus"].into_iter().map(|k| (k, path(referral, &[k]))).collect()
+}
+
 /// One audit line, as `AuditEntry::line` writes it: `<UTC time> ✔ <route> synced: <message>`.
 pub fn audit_line(success: bool, to_partner_center: bool, message: &str) -> String {
     let (mark, verb) = if success { ('✔', "synced") } else { ('✖', "failed") };

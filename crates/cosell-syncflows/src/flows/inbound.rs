@@ -130,6 +130,41 @@ fn currency_bind(found: &str) -> String {
     )
 }
 
+/// Closes the opportunity `opportunity_id` as Partner Center's `outcome` says (the core's
+/// `close_step`): won → WinOpportunity (Won), lost → LoseOpportunity (Out-Sold), declined or
+/// expired → LoseOpportunity (Canceled); an open outcome does nothing. `prefix` keeps action
+/// names unique where the merge and the create path each close.
+fn close_by_outcome(prefix: &str, outcome: &str, opportunity_id: &str) -> Action {
+    let close_with = |action: &'static str, status: OpportunityStatus, outcome: &str| {
+        let subject = call("coalesce", &[&path(&outputs(REFERRAL), &["statusReason"]), "'Closed in Partner Center'"]);
+        let bind = call("concat", &["'/opportunities('", opportunity_id, "')'"]);
+        Steps::new().then(
+            &format!("{prefix}Close_as_{outcome}"),
+            dataverse(
+                "PerformUnboundAction",
+                &[
+                    ("actionName", json!(action)),
+                    (
+                        "item/OpportunityClose",
+                        json!({"subject": whole(&subject), "opportunityid@odata.bind": crate::expr::interpolate(&bind)}),
+                    ),
+                    ("item/Status", json!(status.value())),
+                ],
+            ),
+        )
+    };
+    let cases = [
+        ("Won", "WinOpportunity", OpportunityStatus::Won),
+        ("Lost", "LoseOpportunity", OpportunityStatus::OutSold),
+        ("Declined", "LoseOpportunity", OpportunityStatus::Canceled),
+        ("Expired", "LoseOpportunity", OpportunityStatus::Canceled),
+    ]
+    .into_iter()
+    .map(|(o, action, status)| (o.to_owned(), json!(o), close_with(action, status, o)))
+    .collect();
+    Action::Switch { on: whole(outcome), cases, default: Steps::new() }
+}
+
 /// The merge into an existing opportunity.
 fn merge(row: &str) -> Steps {
     let fields: Vec<&Field> = base_fields().collect();
@@ -144,16 +179,7 @@ fn merge(row: &str) -> Steps {
     });
     let settled_values: Map<String, Value> =
         fields.iter().map(|f| (f.key.to_owned(), Value::from(whole(&settled(f))))).collect();
-    let (state_steps, state) = sync_state_steps(
-        "Inbound",
-        &outputs("Settled"),
-        &[
-            ("id", path(&outputs(REFERRAL), &["id"])),
-            ("eTag", path(&outputs(REFERRAL), &["eTag"])),
-            ("status", path(&outputs(REFERRAL), &["status"])),
-            ("substatus", path(&outputs(REFERRAL), &["substatus"])),
-        ],
-    );
+    let (state_steps, state) = sync_state_steps("Inbound", &outputs("Settled"), &referral_meta(&outputs(REFERRAL)));
     let conflict_text = call("join", &[&body("Describe_conflicts"), "'; '"]);
     let message = call(
         "concat",
@@ -182,34 +208,10 @@ fn merge(row: &str) -> Steps {
             &[&writes(f), &call("setProperty", &[&item, &lit(&bind), &currency_bind("Find_the_currency")]), &item],
         );
     }
-    let close = status_field().map(|f| {
-        let close_with = |action: &'static str, status: OpportunityStatus, outcome: &str| {
-            Steps::new().then(
-                &format!("Close_as_{outcome}"),
-                dataverse(
-                    "PerformUnboundAction",
-                    &[
-                        ("actionName", json!(action)),
-                        (
-                            "item/OpportunityClose",
-                            json!({"subject": whole(&call("coalesce", &[&path(&outputs(REFERRAL), &["statusReason"]), "'Closed in Partner Center'"])), "opportunityid@odata.bind": crate::expr::interpolate(&call("concat", &["'/opportunities('", &path(row, &[opp::ID]), "')'"]))}),
-                        ),
-                        ("item/Status", json!(status.value())),
-                    ],
-                ),
-            )
-        };
-        let cases = vec![
-            ("Won".to_owned(), json!("Won"), close_with("WinOpportunity", OpportunityStatus::Won, "Won")),
-            ("Lost".to_owned(), json!("Lost"), close_with("LoseOpportunity", OpportunityStatus::OutSold, "Lost")),
-            ("Declined".to_owned(), json!("Declined"), close_with("LoseOpportunity", OpportunityStatus::Canceled, "Declined")),
-            ("Expired".to_owned(), json!("Expired"), close_with("LoseOpportunity", OpportunityStatus::Canceled, "Expired")),
-        ];
-        Action::If {
-            expression: cond::is_true(&writes(f)),
-            then: Steps::new().then("Close_by_outcome", Action::Switch { on: whole(&pc_status), cases, default: Steps::new() }),
-            otherwise: Steps::new(),
-        }
+    let close = status_field().map(|f| Action::If {
+        expression: cond::is_true(&writes(f)),
+        then: Steps::new().then("Close_by_outcome", close_by_outcome("", &pc_status, &path(row, &[opp::ID]))),
+        otherwise: Steps::new(),
     });
     let failure = Steps::new()
         .then(
@@ -397,6 +399,10 @@ fn found_lead(column: &str) -> String {
 
 /// The lead's status reason "Qualified" (`mapping::to_crm`'s `qualifyLead` step).
 const QUALIFIED_STATUS: i64 = 3;
+/// The disqualified lead's status reasons for a declined referral (No Longer Interested) and any
+/// other closed one (Canceled), as `to_crm`'s `disqualify` step has them.
+const DECLINED_STATUS: i64 = 6;
+const CANCELED_STATUS: i64 = 7;
 
 /// The opportunity's row bound to the lead it comes from and to its currency, each when found
 /// (`originatingleadid`, `transactioncurrencyid`; a `Find` that finds nothing leaves its
@@ -434,16 +440,7 @@ fn create() -> Steps {
         format!("{}_account@odata.bind", contact::PARENT_CUSTOMER),
         Value::from(crate::expr::interpolate(&call("concat", &["'/accounts('", &outputs("Account_id"), "')'"]))),
     );
-    let (state_steps, state) = sync_state_steps(
-        "Created",
-        &outputs(PC_VALUES),
-        &[
-            ("id", path(&r, &["id"])),
-            ("eTag", path(&r, &["eTag"])),
-            ("status", path(&r, &["status"])),
-            ("substatus", path(&r, &["substatus"])),
-        ],
-    );
+    let (state_steps, state) = sync_state_steps("Created", &outputs(PC_VALUES), &referral_meta(&r));
     let link = call("replace", &[&crate::expr::parameter(vars::REFERRAL_LINK_TEMPLATE), "'{id}'", &path(&r, &["id"])]);
     let audit = audit_line(true, false, "'created from the referral'");
     let common = |columns: &mut Map<String, Value>, table: &str| {
@@ -477,11 +474,18 @@ fn create() -> Steps {
     );
     let (mut lead_columns, _) = create_columns(lead::TABLE);
     common(&mut lead_columns, lead::TABLE);
+    // A nameless referral's lead is a "Partner Center referral" (`to_crm`'s lead subject).
+    if let Some(subject) = FIELDS.iter().find(|f| f.lead == Some(lead::SUBJECT)).and_then(create_value) {
+        let named =
+            call("if", &[&call("equals", &[&path(&r, &["name"]), "null"]), "'Partner Center referral'", &subject]);
+        lead_columns.insert(lead::SUBJECT.to_owned(), Value::from(whole(&named)));
+    }
     let solution_row = json!({
         solution::NAME: whole(&call("coalesce", &["item()?['name']", "item()?['id']"])),
         solution::SOLUTION_ID: whole("item()?['id']"),
         format!("{}@odata.bind", solution::OPPORTUNITY): crate::expr::interpolate(&call("concat", &["'/opportunities('", &path(&body("Create_the_opportunity"), &[opp::ID]), "')'"])),
     });
+    let pc_outcome = path(&outputs(PC_VALUES), &[cosell_core::sync::fields::keys::STATUS]);
     let lead_found = call("not", &[&call("empty", &[&path(&body("Find_the_lead"), &["value"])])]);
     let lead_open = call("equals", &[&found_lead("statecode"), &LeadState::Open.value().to_string()]);
     let opportunity = Steps::new()
@@ -528,21 +532,69 @@ fn create() -> Steps {
                 ),
                 otherwise: Steps::new(),
             },
+        )
+        // A referral that arrives closed (won or lost) closes its new opportunity, as the merge
+        // would (after the lead: a refused close leaves no open lead behind).
+        .then(
+            "Close_the_new_opportunity_if_closed",
+            close_by_outcome("New_", &pc_outcome, &path(&body("Create_the_opportunity"), &[opp::ID])),
         );
     let lead = create_through_customize(lead::TABLE, lead::ENTITY_SET, Value::Object(lead_columns), "lead");
+    // The record a referral becomes (`to_crm`): an opportunity once accepted (Active, or closed
+    // as won or lost) or when it came from Dynamics 365 (outgoing, or carrying an opportunity's
+    // row ID); else a lead, disqualified when the referral is closed.
+    let substatus = call("string", &[&call("coalesce", &[&path(&r, &["substatus"]), "''"])]);
+    let closed = call("equals", &[&path(&r, &["status"]), "'Closed'"]);
     let accepted = call(
         "or",
         &[
             &call("equals", &[&path(&r, &["status"]), "'Active'"]),
-            &call(
-                "and",
-                &[
-                    &call("equals", &[&path(&r, &["status"]), "'Closed'"]),
-                    &call("contains", &["createArray('Won', 'Lost')", &path(&r, &["substatus"])]),
-                ],
-            ),
+            &call("and", &[&closed, &call("contains", &["createArray('Won', 'Lost')", &substatus])]),
         ],
     );
+    let external = call("string", &[&call("coalesce", &[&path(&r, &["externalReferenceId"]), "''"])]);
+    let from_dynamics = call(
+        "or",
+        &[&call("equals", &[&path(&r, &["direction"]), "'Outgoing'"]), &super::receiver::is_guid(&external)],
+    );
+    let accepted = call("or", &[&accepted, &from_dynamics]);
+    let disqualify = |lead_id: &str, state: &str| {
+        dataverse(
+            "UpdateRecord",
+            &[
+                ("entityName", json!(lead::ENTITY_SET)),
+                ("recordId", json!(whole(lead_id))),
+                ("item/statecode", json!(LeadState::Disqualified.value())),
+                (
+                    "item/statuscode",
+                    json!(whole(&call(
+                        "if",
+                        &[
+                            &call("equals", &[&substatus, "'Declined'"]),
+                            &DECLINED_STATUS.to_string(),
+                            &CANCELED_STATUS.to_string()
+                        ]
+                    ))),
+                ),
+                (&format!("item/{}", lead::SYNC_STATE), json!(whole(state))),
+            ],
+        )
+    };
+    let lead = lead.then(
+        "Disqualify_if_closed",
+        Action::If {
+            expression: cond::is_true(&closed),
+            then: Steps::new()
+                .then("Disqualify_the_new_lead", disqualify(&path(&body("Create_the_lead"), &[lead::ID]), &state)),
+            otherwise: Steps::new(),
+        },
+    );
+    let (closed_state_steps, closed_state) = sync_state_steps("Closed", &outputs(PC_VALUES), &referral_meta(&r));
+    let close_open_lead = Action::If {
+        expression: cond::is_true(&call("and", &[&lead_open, &closed])),
+        then: closed_state_steps.then("Disqualify_the_lead", disqualify(&found_lead(lead::ID), &closed_state)),
+        otherwise: Steps::new(),
+    };
     let co_sell = co_sell_referral(&r);
     let steps = Steps::new()
         .then(
@@ -568,6 +620,8 @@ fn create() -> Steps {
                     &[&lead_found, &call("not", &[&call("and", &[&accepted, &lead_open])])],
                 )),
                 then: Steps::new()
+                    // Closed in Partner Center (declined, expired) while the lead is open.
+                    .then("Disqualify_if_closed_in_Partner_Center", close_open_lead)
                     .then("Answer_already_a_lead", respond(200, json!({"synced": true, "created": false})))
                     .then(
                         "Lead_exists",

@@ -291,16 +291,7 @@ fn fail(step: &str, message: &str, code: &str) -> Steps {
 }
 
 fn write_base(prefix: &str, referral: &str, settled: &str, message: &str, extra: &[(&str, Value)]) -> Steps {
-    let (state_steps, state) = sync_state_steps(
-        prefix,
-        settled,
-        &[
-            ("id", path(referral, &["id"])),
-            ("eTag", path(referral, &["eTag"])),
-            ("status", path(referral, &["status"])),
-            ("substatus", path(referral, &["substatus"])),
-        ],
-    );
+    let (state_steps, state) = sync_state_steps(prefix, settled, &referral_meta(referral));
     let mut parameters = vec![
         ("entityName", json!(opp::ENTITY_SET)),
         ("recordId", json!(whole(&row(opp::ID)))),
