@@ -465,8 +465,7 @@ impl Controller {
             self.failed.push(read.clone());
         }
         if self.failure.is_none() {
-            let text =
-                format!("Co-sell checks paused ({}); retrying, saving is not blocked.", texts::sentence(&error.0, 60));
+            let text = format!("Co-sell checks paused ({}); retrying, saving is not blocked.", error.0);
             self.form.set_form_notification(&text, FormLevel::Warning, LOAD_WARNING_ID);
             self.failure = Some(error.0.clone());
         }

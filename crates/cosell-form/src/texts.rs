@@ -101,27 +101,6 @@ pub fn next_step(not_now: NotNow, label: &str) -> String {
     }
 }
 
-/// A sentence for a form notification: a trailing period is not doubled, and a text longer than
-/// `max` ends at a word with "…" (never mid-word).
-pub fn sentence(text: &str, max: usize) -> String {
-    let text = text.trim().trim_end_matches('.');
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let mut out = String::new();
-    for word in text.split_whitespace() {
-        if out.chars().count() + word.chars().count() + 2 > max {
-            break;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out.push('…');
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,15 +137,5 @@ mod tests {
             }
             assert_eq!(super::label(column), *label);
         }
-    }
-
-    #[test]
-    fn sentences_are_never_doubled_or_cut_mid_word() {
-        assert_eq!(sentence("An unexpected error occurred.", 100), "An unexpected error occurred");
-        assert_eq!(sentence("one two three four", 12), "one two…");
-        assert_eq!(sentence("abcdefghij", 5), "…");
-        let long = "word ".repeat(60);
-        let cut = sentence(&long, 100);
-        assert!(cut.chars().count() <= 100 && cut.ends_with("word…"), "{cut}");
     }
 }
