@@ -33,10 +33,25 @@ pub fn validate(file: Option<&Path>) -> Result<Outcome, Failure> {
     }
 }
 
-/// `cosell map to-referral [FILE]`: the referral create payload for an opportunity snapshot.
-pub fn to_referral(file: Option<&Path>) -> Result<Outcome, Failure> {
-    let snapshot = Input::read(file)?.snapshot()?;
-    print_json(&mapping::to_referral(&snapshot))?;
+/// `cosell map to-referral [FILE]`: the referral create payload for an opportunity snapshot;
+/// refused (bad input) when a lookup is only an ID, so a payload never has holes.
+pub fn to_referral(file: Option<&Path>, plan: bool) -> Result<Outcome, Failure> {
+    let input = Input::read(file)?;
+    let snapshot = input.snapshot()?;
+    let missing = cosell_core::sync::lifecycle::not_loaded(&snapshot);
+    if let Some(first) = missing.first() {
+        return Err(input.error(cosell_core::InputError::new(
+            format!("$.opportunity._{first}_value"),
+            format!(
+                "not loaded: {} given only as IDs; expand the lookups so the payload has the customer's name, country and currency",
+                missing.join(", ")
+            ),
+        )));
+    }
+    match cosell_core::sync::lifecycle::create_plan(&snapshot) {
+        Ok(create) if plan => print_json(&create)?,
+        _ => print_json(&mapping::to_referral(&snapshot))?,
+    }
     Ok(Outcome::Ok)
 }
 
@@ -56,5 +71,59 @@ pub fn to_crm(file: Option<&Path>, environment: Option<&Path>) -> Result<Outcome
     };
     let referral = Input::read(file)?.referral()?;
     print_json(&mapping::to_crm(&referral, &config))?;
+    Ok(Outcome::Ok)
+}
+
+/// The output form of `cosell map fields`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FieldsFormat {
+    Json,
+    Markdown,
+}
+
+/// `cosell map fields [--format json|markdown]`: the field map every mapping is driven by.
+pub fn fields(format: FieldsFormat) -> Result<Outcome, Failure> {
+    match format {
+        FieldsFormat::Json => print_json(&cosell_core::sync::FIELDS)?,
+        FieldsFormat::Markdown => crate::io::print_text(&cosell_core::sync::fields::markdown())?,
+    }
+    Ok(Outcome::Ok)
+}
+
+/// A snapshot and the base its sync state holds; no base is bad input (a first sync has none:
+/// use `map to-patch`).
+fn with_base(path: &Path) -> Result<(cosell_core::Snapshot, cosell_core::sync::Base), Failure> {
+    let input = Input::read(Some(path))?;
+    let snapshot = input.snapshot()?;
+    match cosell_core::sync::stored_base(&snapshot).cloned() {
+        Some(base) => Ok((snapshot, base)),
+        None => Err(input.error(cosell_core::InputError::new(
+            "$.opportunity.cosell_syncstate",
+            "no base: the sync state holds no version 1 base (a first sync compares the sides with `map to-patch`)",
+        ))),
+    }
+}
+
+/// `cosell sync outbound SNAPSHOT [--current REFERRAL]`.
+pub fn sync_outbound(snapshot: &Path, current: Option<&Path>) -> Result<Outcome, Failure> {
+    let (snapshot, base) = with_base(snapshot)?;
+    let current = current.map(|c| Input::read(Some(c))?.referral()).transpose()?;
+    print_json(&cosell_core::sync::outbound(&snapshot, &base, current.as_ref()))?;
+    Ok(Outcome::Ok)
+}
+
+/// `cosell sync inbound REFERRAL SNAPSHOT`.
+pub fn sync_inbound(referral: &Path, snapshot: &Path) -> Result<Outcome, Failure> {
+    let referral = Input::read(Some(referral))?.referral()?;
+    let (snapshot, base) = with_base(snapshot)?;
+    print_json(&cosell_core::sync::inbound(&referral, &snapshot, &base))?;
+    Ok(Outcome::Ok)
+}
+
+/// `cosell sync retry SNAPSHOT REFERRAL`: after a 412.
+pub fn sync_retry(snapshot: &Path, referral: &Path) -> Result<Outcome, Failure> {
+    let (snapshot, base) = with_base(snapshot)?;
+    let referral = Input::read(Some(referral))?.referral()?;
+    print_json(&cosell_core::sync::after_precondition_failed(&snapshot, &base, &referral))?;
     Ok(Outcome::Ok)
 }

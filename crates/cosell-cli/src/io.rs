@@ -69,9 +69,9 @@ impl Input {
         Ok(Input { name, text })
     }
 
-    /// The document as a Partner Center referral.
+    /// The document as a Partner Center referral (refused without any identifying property).
     pub fn referral(&self) -> Result<Referral, Failure> {
-        cosell_core::json::from_str(&self.text).map_err(|e| self.error(e))
+        Referral::from_json(&self.text).map_err(|e| self.error(e))
     }
 
     /// The document as an opportunity snapshot (see docs/snapshot.md).
@@ -94,7 +94,8 @@ impl Input {
         }
     }
 
-    fn error(&self, e: InputError) -> Failure {
+    /// A bad-input failure naming this document.
+    pub fn error(&self, e: InputError) -> Failure {
         bad(&self.name, Some(e.path), e.message)
     }
 }
@@ -106,6 +107,12 @@ fn bad(source: &str, path: Option<String>, message: String) -> Failure {
 /// Writes a document to standard output: JSON indented by 4 spaces, with a trailing newline.
 pub fn print_json<T: Serialize>(document: &T) -> Result<(), Failure> {
     let text = to_pretty_json(document).map_err(|e| Failure::Output(e.to_string()))?;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(|e| Failure::Output(e.to_string()))
+}
+
+/// Writes text to standard output as it is.
+pub fn print_text(text: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(|e| Failure::Output(e.to_string()))
 }

@@ -42,6 +42,9 @@ enum Command {
     /// Map between the Dynamics 365 opportunity and the Partner Center referral.
     #[command(subcommand)]
     Map(MapCommand),
+    /// The three-way merge against the base in the snapshot's sync state (docs/sync.md).
+    #[command(subcommand)]
+    Sync(SyncCommand),
     /// Write `openapi/` and `connector/` from the model (`--check`: write nothing, exit 1 if stale).
     Generate(connector_cmds::GenerateArgs),
     /// Lint a Power Platform connector folder against Microsoft's certification rules, offline.
@@ -70,6 +73,10 @@ enum MapCommand {
     ToReferral {
         /// The opportunity snapshot; `-` or absent for standard input.
         file: Option<PathBuf>,
+        /// Print the create plan instead: `{"referral", "forMicrosoft"?}`, the docs' two linked
+        /// creates for co-sell (the second POSTed with the first response's engagementId).
+        #[arg(long)]
+        plan: bool,
     },
     /// Print the JSON Patch (with its If-Match eTag) that brings a referral in line with a snapshot.
     ToPatch {
@@ -78,6 +85,12 @@ enum MapCommand {
         /// The referral as Partner Center holds it now.
         referral: PathBuf,
     },
+    /// Print the field map: one row per synced field (JSON, or `--format markdown`).
+    Fields {
+        /// `json` (default) or `markdown` (the README's mapping section).
+        #[arg(long, value_enum, default_value_t = commands::FieldsFormat::Json)]
+        format: commands::FieldsFormat,
+    },
     /// Print the Dataverse upsert plan for a referral.
     ToCrm {
         /// The referral; `-` or absent for standard input.
@@ -85,6 +98,32 @@ enum MapCommand {
         /// A JSON object of environment variable values (schema name to string); defaults when absent.
         #[arg(long, value_name = "FILE")]
         environment: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum SyncCommand {
+    /// Print the outbound plan (CRM → Partner Center): PATCH operations, If-Match, conflicts, new base.
+    Outbound {
+        /// The opportunity snapshot, with its base in `cosell_syncstate`.
+        snapshot: PathBuf,
+        /// The referral as Partner Center holds it now, when known (adds conflict detection).
+        #[arg(long, value_name = "FILE")]
+        current: Option<PathBuf>,
+    },
+    /// Print the inbound plan (Partner Center → CRM): Dataverse writes, conflicts, new base.
+    Inbound {
+        /// The referral as Partner Center holds it now.
+        referral: PathBuf,
+        /// The opportunity snapshot, with its base in `cosell_syncstate`.
+        snapshot: PathBuf,
+    },
+    /// Print the plan after a 412: the inbound merge of the re-read referral, then the PATCH left.
+    Retry {
+        /// The opportunity snapshot, with its base in `cosell_syncstate`.
+        snapshot: PathBuf,
+        /// The referral re-read from Partner Center.
+        referral: PathBuf,
     },
 }
 
@@ -100,8 +139,16 @@ fn main() -> ExitCode {
         Command::Solution(command) => solution_cmds::run(command),
         Command::Referral(ReferralCommand::Normalize { file }) => report(commands::normalize(file.as_deref())),
         Command::Validate { file } => report(commands::validate(file.as_deref())),
-        Command::Map(MapCommand::ToReferral { file }) => report(commands::to_referral(file.as_deref())),
+        Command::Map(MapCommand::ToReferral { file, plan }) => report(commands::to_referral(file.as_deref(), plan)),
         Command::Map(MapCommand::ToPatch { snapshot, referral }) => report(commands::to_patch(&snapshot, &referral)),
+        Command::Map(MapCommand::Fields { format }) => report(commands::fields(format)),
+        Command::Sync(SyncCommand::Outbound { snapshot, current }) => {
+            report(commands::sync_outbound(&snapshot, current.as_deref()))
+        }
+        Command::Sync(SyncCommand::Inbound { referral, snapshot }) => {
+            report(commands::sync_inbound(&referral, &snapshot))
+        }
+        Command::Sync(SyncCommand::Retry { snapshot, referral }) => report(commands::sync_retry(&snapshot, &referral)),
         Command::Map(MapCommand::ToCrm { file, environment }) => {
             report(commands::to_crm(file.as_deref(), environment.as_deref()))
         }

@@ -327,3 +327,124 @@ fn usage_errors_exit_2_and_help_exits_0() {
     let version = cosell(&["--version"], None).ok();
     assert!(version.stdout.starts_with("cosell "));
 }
+
+#[test]
+fn map_fields_prints_the_field_map() {
+    let rows = cosell(&["map", "fields"], None).ok().json();
+    let rows = rows.as_array().unwrap();
+    let deal = rows.iter().find(|r| r["key"] == "dealValue").unwrap();
+    assert_eq!(deal["patch"], "/details/dealValue");
+    assert_eq!(deal["transform"]["kind"], "money");
+    assert_eq!(deal["update"], serde_json::json!({ "toPartnerCenter": true, "toCrm": true }));
+    let md = cosell(&["map", "fields", "--format", "markdown"], None).ok().stdout;
+    assert!(md.starts_with("| Field |") && md.lines().count() == rows.len() + 2, "{md}");
+    cosell(&["map", "fields", "--format", "yaml"], None);
+}
+
+#[test]
+fn integers_beyond_two_to_the_53_are_kept_exactly() {
+    let doc = r#"{"id": "r1", "big": 9007199254740993, "huge": 123456789012345678901234567890, "details": {"dealValue": 12345678901234567890123}}"#;
+    let out = cosell(&["referral", "normalize"], Some(doc)).ok().stdout;
+    for exact in ["9007199254740993", "123456789012345678901234567890", "12345678901234567890123"] {
+        assert!(out.contains(exact), "{exact} not kept in {out}");
+    }
+}
+
+#[test]
+fn a_document_that_is_not_a_referral_is_bad_input() {
+    for command in [&["referral", "normalize"][..], &["map", "to-crm"][..]] {
+        cosell(command, Some("{}")).bad_input(&["<stdin>", "$", "not a referral", "id, engagementId, name"]);
+    }
+    let file = scratch("snapshot-as-referral.json", br#"{"opportunity": {"name": "x"}}"#);
+    cosell(&["map", "to-crm", &file], None).bad_input(&["snapshot-as-referral.json", "found properties opportunity"]);
+}
+
+#[test]
+fn unexpanded_lookups_are_refused_by_to_referral_and_flagged_by_validate() {
+    let doc = r#"{"opportunity": {"name": "x", "_parentaccountid_value": "a1", "_transactioncurrencyid_value": "t1"}}"#;
+    cosell(&["map", "to-referral"], Some(doc)).bad_input(&[
+        "$.opportunity._parentaccountid_value",
+        "not loaded",
+        "parentaccountid, transactioncurrencyid",
+    ]);
+    let findings = cosell(&["validate"], Some(doc)).json();
+    assert!(findings.as_array().unwrap().iter().any(|f| f["rule"] == "lookup-not-loaded"), "{findings}");
+}
+
+#[test]
+fn sync_outbound_sends_only_what_changed_since_the_base_with_the_stored_etag() {
+    let plan = cosell(&["sync", "outbound", &fixture("sync/snapshot-with-base.json")], None).ok().json();
+    assert_eq!(plan["ifMatch"], "\"00006d10-0000-0000-0000-5c70aa630000\"");
+    assert_eq!(
+        plan["operations"],
+        serde_json::json!([{ "op": "replace", "path": "/details/dealValue", "value": 75000 }])
+    );
+    let with_current = cosell(
+        &[
+            "sync",
+            "outbound",
+            &fixture("sync/snapshot-with-base.json"),
+            "--current",
+            &fixture("sync/referral-edited-by-microsoft.json"),
+        ],
+        None,
+    )
+    .ok()
+    .json();
+    assert_eq!(with_current["ifMatch"], plan["ifMatch"], "the base's eTag, not the current one");
+}
+
+#[test]
+fn sync_retry_merges_microsoft_s_edit_first_then_patches_with_the_fresh_etag() {
+    let retry = cosell(
+        &[
+            "sync",
+            "retry",
+            &fixture("sync/snapshot-with-base.json"),
+            &fixture("sync/referral-edited-by-microsoft.json"),
+        ],
+        None,
+    )
+    .ok()
+    .json();
+    assert_eq!(retry["inbound"]["changed"], serde_json::json!(["notes"]));
+    assert_eq!(retry["inbound"]["steps"][0]["body"]["description"], "Microsoft: customer wants a pilot first.");
+    assert_eq!(retry["outbound"]["ifMatch"], "\"00006d10-0000-0000-0000-5c70aa63ffff\"");
+    assert_eq!(retry["outbound"]["operations"][0]["path"], "/details/dealValue");
+    let inbound = cosell(
+        &[
+            "sync",
+            "inbound",
+            &fixture("sync/referral-edited-by-microsoft.json"),
+            &fixture("sync/snapshot-with-base.json"),
+        ],
+        None,
+    )
+    .ok()
+    .json();
+    assert_eq!(inbound["steps"], retry["inbound"]["steps"]);
+}
+
+#[test]
+fn sync_without_a_base_is_bad_input() {
+    cosell(&["sync", "outbound", &fixture("snapshots/synced-update.json")], None).bad_input(&[
+        "synced-update.json",
+        "$.opportunity.cosell_syncstate",
+        "no base",
+    ]);
+    cosell(&["sync", "retry", &fixture("sync/snapshot-with-base.json"), "-"], Some("{}"))
+        .bad_input(&["not a referral"]);
+}
+
+#[test]
+fn to_referral_plan_gives_the_two_linked_co_sell_creates() {
+    let plan = cosell(&["map", "to-referral", "--plan", &fixture("snapshots/cosell.json")], None).ok().json();
+    assert_eq!(plan["referral"]["type"], "Shared");
+    assert_eq!(plan["referral"]["target"][0]["type"], "SolutionProfile");
+    assert_eq!(
+        plan["forMicrosoft"]["target"],
+        serde_json::json!([{ "id": "msft", "type": "BusinessProfileLocation" }])
+    );
+    let private = cosell(&["map", "to-referral", "--plan", &fixture("snapshots/private.json")], None).ok().json();
+    assert!(private.get("forMicrosoft").is_none(), "{private}");
+}

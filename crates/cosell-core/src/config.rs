@@ -56,6 +56,15 @@ impl Default for Config {
 }
 
 impl Config {
+    /// The column an environment variable names (`cosell_DealValueColumn`, `cosell_CountryCodeColumn`).
+    pub fn column(&self, variable: &str) -> Option<&str> {
+        match variable {
+            vars::DEAL_VALUE_COLUMN => Some(&self.deal_value_column),
+            vars::COUNTRY_CODE_COLUMN => Some(&self.country_code_column),
+            _ => None,
+        }
+    }
+
     /// Reads the environment variables (schema name → value string). Missing or null values
     /// take the default. `path` is the JSON path of the object, for error messages.
     ///

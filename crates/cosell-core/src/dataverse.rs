@@ -124,6 +124,7 @@ pub mod lead {
     pub const ESTIMATED_CLOSE_DATE: &str = "estimatedclosedate";
     pub const DESCRIPTION: &str = "description";
     pub const LINE1: &str = "address1_line1";
+    pub const LINE2: &str = "address1_line2";
     pub const CITY: &str = "address1_city";
     pub const STATE_OR_PROVINCE: &str = "address1_stateorprovince";
     pub const POSTAL_CODE: &str = "address1_postalcode";

@@ -25,6 +25,7 @@ pub mod referral;
 pub mod rules;
 pub mod snapshot;
 pub mod status;
+pub mod sync;
 pub mod webhook;
 
 #[cfg(test)]

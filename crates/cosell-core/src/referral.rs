@@ -636,7 +636,44 @@ open_enum! {
     }
 }
 
+/// The properties that make a document a referral: a document with none of them (`{}`, or a
+/// snapshot given by mistake) is refused, so it never becomes an empty lead with Sync = Yes.
+pub const IDENTIFYING_PROPERTIES: [&str; 7] =
+    ["id", "engagementId", "name", "type", "status", "customerProfile", "details"];
+
 impl Referral {
+    /// Reads a referral document, refusing one with none of [`IDENTIFYING_PROPERTIES`].
+    pub fn from_json(text: &str) -> Result<Referral, crate::InputError> {
+        let r: Referral = crate::json::from_str(text)?;
+        r.check_identity()?;
+        Ok(r)
+    }
+
+    /// Whether the referral has at least one identifying property (see [`IDENTIFYING_PROPERTIES`]).
+    pub fn check_identity(&self) -> Result<(), crate::InputError> {
+        let has_any = self.id.is_some()
+            || self.engagement_id.is_some()
+            || self.name.is_some()
+            || self.referral_type.is_some()
+            || self.status.is_some()
+            || self.customer_profile.is_some()
+            || self.details.is_some();
+        if has_any {
+            return Ok(());
+        }
+        let mut found: Vec<&str> = self.extra.keys().map(String::as_str).take(3).collect();
+        found.sort_unstable();
+        let found =
+            if found.is_empty() { "an empty object".to_owned() } else { format!("properties {}", found.join(", ")) };
+        Err(crate::InputError::new(
+            "$",
+            format!(
+                "not a referral: missing every identifying property ({}); found {found}",
+                IDENTIFYING_PROPERTIES.join(", ")
+            ),
+        ))
+    }
+
     /// The customer-facing team (customer contacts), empty when absent.
     pub fn customer_contacts(&self) -> &[Member] {
         self.customer_profile.as_ref().and_then(|p| p.team.as_deref()).unwrap_or(&[])

@@ -78,6 +78,8 @@ rule_ids! {
     ProductsObsolete = "products-obsolete" / "The obsolete Products column is not used",
     /// A state change must be an allowed referral status transition.
     StateTransition = "state-transition" / "The status change is allowed in Partner Center",
+    /// The account, contact and currency rows are loaded, not only their IDs.
+    LookupNotLoaded = "lookup-not-loaded" / "The customer account, contact and currency are loaded",
 }
 
 impl Serialize for RuleId {
@@ -119,6 +121,7 @@ pub fn validate(s: &Snapshot) -> Vec<Finding> {
     read_only(s, &mut out);
     products(s, &mut out);
     state_transition(s, &mut out);
+    lookups_loaded(s, &mut out);
     let mut findings = out.0;
     if !o.sync {
         for f in &mut findings {
@@ -295,7 +298,9 @@ fn contact(o: &Opportunity, out: &mut Findings) {
     if blank(&c.last_name) {
         missing.push("last name");
     }
-    if blank(&c.email) {
+    // An email is needed only when Microsoft is to contact the customer (co-sell); a private
+    // or partner-led deal may name a contact without one (Microsoft's private sample does).
+    if blank(&c.email) && o.help().is_some() {
         missing.push("email");
     }
     if !missing.is_empty() {
@@ -407,6 +412,21 @@ fn products(s: &Snapshot, out: &mut Findings) {
     }
 }
 
+/// Lookups given only as IDs: the rules that read their rows wait, and no payload is made from
+/// them (a warning, so a form still loading rows never blocks a save).
+fn lookups_loaded(s: &Snapshot, out: &mut Findings) {
+    let missing = crate::sync::lifecycle::not_loaded(s);
+    if !missing.is_empty() {
+        out.push(
+            RuleId::LookupNotLoaded,
+            Severity::Warning,
+            missing.first().copied().unwrap_or(opp::PARENT_ACCOUNT),
+            format!("Only the IDs of {} are known; their rows are not loaded.", missing.join(", ")),
+            "Expand the lookups ($expand) so the customer's name, country and the currency can be checked and synced.",
+        );
+    }
+}
+
 /// The referral (status, substatus) an opportunity state stands for, given where the referral is.
 ///
 /// Both lost status reasons (Canceled, Out-Sold) mean the partner lost the deal.
@@ -421,6 +441,8 @@ pub fn referral_status_for(
             Some((ReferralStatus::Closed, sub)) if *sub != ReferralSubstatus::Won => {
                 (ReferralStatus::Closed, sub.clone())
             }
+            // A referral never accepted cannot be lost, only declined.
+            Some((ReferralStatus::New, _)) => (ReferralStatus::Closed, ReferralSubstatus::Declined),
             _ => (ReferralStatus::Closed, ReferralSubstatus::Lost),
         },
         OpportunityState::Open => match current {
@@ -585,7 +607,12 @@ mod tests {
             "/opportunity/_transactioncurrencyid_value",
             json!("c1"),
         );
-        assert_eq!(run(unexpanded), vec![], "the code is checked once loaded");
+        let f = run(unexpanded);
+        assert_eq!(
+            rules(&f),
+            vec![("lookup-not-loaded", Severity::Warning, "transactioncurrencyid")],
+            "the code is checked once loaded"
+        );
     }
 
     #[test]
@@ -765,7 +792,20 @@ mod tests {
         let doc = with(doc, "/opportunity/_parentaccountid_value", json!("a1"));
         let doc = with(doc, "/opportunity/parentcontactid", Value::Null);
         let doc = with(doc, "/opportunity/_parentcontactid_value", json!("c1"));
-        assert_eq!(run(doc), vec![]);
+        // Nothing is judged from rows not loaded, but the snapshot no longer passes silently.
+        let f = run(doc);
+        assert_eq!(rules(&f), vec![("lookup-not-loaded", Severity::Warning, "parentaccountid")]);
+        assert!(f[0].message.contains("parentaccountid, parentcontactid"), "{}", f[0].message);
+    }
+
+    #[test]
+    fn a_contact_without_email_is_fine_unless_microsoft_is_to_help() {
+        let no_email = with(good(), "/opportunity/parentcontactid/emailaddress1", Value::Null);
+        only(no_email.clone(), RuleId::ContactNameEmail, "parentcontactid");
+        let private = with(no_email, "/opportunity/cosell_howcanmicrosofthelp", Value::Null);
+        assert_eq!(run(private.clone()), vec![], "a partner-led deal may name a contact without email");
+        let bad = with(private, "/opportunity/parentcontactid/emailaddress1", json!("not an email"));
+        only(bad, RuleId::ContactNameEmail, "parentcontactid");
     }
 
     #[test]

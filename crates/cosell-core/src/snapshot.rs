@@ -72,6 +72,9 @@ pub struct Opportunity {
     pub sync_state: Option<SyncState>,
     pub account: Option<Account>,
     pub contact: Option<Contact>,
+    /// The opportunity object as read (every column, lookups as given): what the field map
+    /// (`sync::fields`) reads a column from by its logical name.
+    pub columns: Map<String, Value>,
 }
 
 /// The customer account.
@@ -116,18 +119,38 @@ pub struct Solution {
     pub solution_type: Option<String>,
 }
 
-/// What the last sync left in the hidden sync-state column.
+/// What the last sync left in the hidden sync-state column: the base (see `docs/sync.md`).
+///
+/// Version 1 (`{"v":1,…}`) carries the referral ID, the eTag, status/substatus and the
+/// canonical value of every base field (`sync::fields`). The older form without `v` (eTag,
+/// fingerprint, status) is still read; it has no field values (`fields` is `None`), so the
+/// next sync treats every field as the first sync does.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SyncState {
-    /// The referral's eTag after the last sync.
+    /// The referral's ID.
+    pub referral_id: Option<String>,
+    /// The referral's eTag after the last sync: the If-Match of the next PATCH.
     pub e_tag: Option<String>,
-    /// Fingerprint of the synced fields after the last sync (see `mapping::fingerprint`).
+    /// Legacy (before version 1): a fingerprint of the synced fields.
     pub fingerprint: Option<String>,
     /// The referral's status after the last sync.
     pub status: Option<ReferralStatus>,
     /// The referral's substatus after the last sync.
     pub substatus: Option<ReferralSubstatus>,
+    /// The canonical last-synced value of each base field by key, always a JSON string (see
+    /// [`SyncState::field`]); a missing key is "empty". A `serde_json::Map`, not a map of its
+    /// own: the WebAssembly form reads sync states, and its bundle already has this map's code.
+    pub fields: Option<Map<String, Value>>,
 }
+
+impl serde::Serialize for SyncState {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_value().serialize(s)
+    }
+}
+
+/// The current version of the sync state's JSON form.
+pub const SYNC_STATE_VERSION: i64 = 1;
 
 impl Snapshot {
     /// Reads a snapshot document (see the module docs).
@@ -201,6 +224,7 @@ impl Opportunity {
             sync_state: o.string(opp::SYNC_STATE)?.map(|s| SyncState::parse(&s, &o.at(opp::SYNC_STATE))).transpose()?,
             account,
             contact,
+            columns: o.map.clone(),
         })
     }
 
@@ -293,27 +317,66 @@ impl SyncState {
             |e: InputError| InputError::new(at, format!("in the sync state's JSON text at {}: {}", e.path, e.message));
         let o = Obj::new(&value, "$".to_owned()).map_err(inside)?;
         let text = |key: &str| o.string(key).map_err(inside);
+        let version = o.integer("v").map_err(inside)?;
+        if version.is_some_and(|v| v != SYNC_STATE_VERSION) {
+            return Err(InputError::new(
+                at,
+                format!(
+                    "sync state version {} is not known to this version (expected {SYNC_STATE_VERSION})",
+                    version.unwrap_or(0)
+                ),
+            ));
+        }
+        let fields = match o.child("fields").map_err(inside)? {
+            Some(f) => {
+                if let Some((k, v)) = f.map.iter().find(|(_, v)| !v.is_string()) {
+                    return Err(inside(InputError::new(f.at(k), format!("expected text, found {}", kind(v)))));
+                }
+                Some(f.map.clone())
+            }
+            None if version.is_some() => Some(Map::new()),
+            None => None,
+        };
         Ok(SyncState {
+            referral_id: text("id")?,
             e_tag: text("eTag")?,
             fingerprint: text("fingerprint")?,
             status: text("status")?.map(|s| ReferralStatus::parse(&s)),
             substatus: text("substatus")?.map(|s| ReferralSubstatus::parse(&s)),
+            fields,
         })
     }
 
-    /// The column's JSON text.
+    /// The column's JSON text: compact, keys in a fixed order (version 1 when it has fields).
     pub fn to_json(&self) -> String {
+        self.to_value().to_string()
+    }
+
+    /// The sync state as a JSON object (what [`SyncState::to_json`] writes).
+    pub fn to_value(&self) -> Value {
         let mut m = Map::new();
+        if self.fields.is_some() {
+            m.insert("v".to_owned(), Value::from(SYNC_STATE_VERSION));
+        }
         let mut put = |k: &str, v: Option<&str>| {
             if let Some(v) = v {
                 m.insert(k.to_owned(), Value::String(v.to_owned()));
             }
         };
+        put("id", self.referral_id.as_deref());
         put("eTag", self.e_tag.as_deref());
         put("fingerprint", self.fingerprint.as_deref());
         put("status", self.status.as_ref().map(ReferralStatus::as_str));
         put("substatus", self.substatus.as_ref().map(ReferralSubstatus::as_str));
-        Value::Object(m).to_string()
+        if let Some(fields) = &self.fields {
+            m.insert("fields".to_owned(), Value::Object(fields.clone()));
+        }
+        Value::Object(m)
+    }
+
+    /// The base value of a field (`None`: empty, or no base).
+    pub fn field(&self, key: &str) -> Option<&str> {
+        self.fields.as_ref().and_then(|f| f.get(key)).and_then(Value::as_str)
     }
 }
 
@@ -560,12 +623,23 @@ mod tests {
 
     #[test]
     fn sync_state_round_trips() {
-        let st = SyncState {
+        let mut st = SyncState {
             e_tag: Some("\"x\"".into()),
             fingerprint: Some("f".into()),
             status: Some(ReferralStatus::New),
             substatus: Some(ReferralSubstatus::Pending),
+            ..Default::default()
         };
-        assert_eq!(SyncState::parse(&st.to_json(), "$").unwrap(), st);
+        assert_eq!(SyncState::parse(&st.to_json(), "$").unwrap(), st, "legacy form");
+        st.fingerprint = None;
+        st.referral_id = Some("r1".into());
+        let mut fields = Map::new();
+        fields.insert("name".to_owned(), Value::from("Deal \"x\"\n"));
+        st.fields = Some(fields);
+        let text = st.to_json();
+        assert!(text.contains(r#""v":1"#) && text.contains(r#""id":"r1""#), "{text}");
+        assert_eq!(SyncState::parse(&text, "$").unwrap(), st);
+        assert!(SyncState::parse(r#"{"v":2}"#, "$").unwrap_err().message.contains("version 2"));
+        assert!(SyncState::parse(r#"{"v":1,"fields":{"name":5}}"#, "$").is_err());
     }
 }

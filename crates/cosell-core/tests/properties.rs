@@ -254,13 +254,36 @@ fn date() -> impl Strategy<Value = Value> {
 fn sync_state() -> impl Strategy<Value = Value> {
     let status = pick(&["None", "New", "Active", "Closed", "Bogus"]);
     let substatus = pick(&["None", "Pending", "Received", "Accepted", "Won", "Lost", "Declined", "Expired", "Odd"]);
-    (proptest::option::of(text()), proptest::option::of(status), proptest::option::of(substatus)).prop_map(
-        |(etag, status, substatus)| {
+    let field_value = pick(&["50000.00", "USD", "2026-12-31", "Open", "Won", "true", "SOL-1", "x"]);
+    let fields = proptest::option::of(proptest::collection::btree_map(
+        pick(&[
+            "name",
+            "dealValue",
+            "currency",
+            "closingDate",
+            "notes",
+            "status",
+            "visibility",
+            "solutions",
+            "help",
+            "bogus",
+        ])
+        .prop_map(|v| v.as_str().unwrap().to_owned()),
+        field_value,
+        0..6,
+    ));
+    (proptest::option::of(text()), proptest::option::of(status), proptest::option::of(substatus), fields).prop_map(
+        |(etag, status, substatus, fields)| {
             let mut m = Map::new();
             for (key, value) in [("eTag", etag), ("status", status), ("substatus", substatus)] {
                 if let Some(v) = value {
                     m.insert(key.into(), v);
                 }
+            }
+            // Half the states are the base (version 1, with field values), half the legacy form.
+            if let Some(fields) = fields {
+                m.insert("v".into(), Value::from(1));
+                m.insert("fields".into(), Value::Object(fields.into_iter().collect()));
             }
             Value::from(Value::Object(m).to_string())
         },
@@ -402,9 +425,32 @@ fn check_snapshot(s: &Snapshot, current: &Referral) -> Result<(), TestCaseError>
     let _ = mapping::deal_type(s);
 
     let plan = mapping::to_patch(s, current);
-    prop_assert_eq!(&plan.if_match, &current.e_tag);
-    if current.status == Some(ReferralStatus::Closed) {
+    let base = cosell_core::sync::stored_base(s);
+    match base {
+        // The three-way merge: If-Match is the eTag of the base, a closed base takes nothing.
+        Some(b) => {
+            prop_assert_eq!(&plan.if_match, &b.e_tag);
+            if b.status == Some(ReferralStatus::Closed) {
+                prop_assert!(plan.operations.is_empty(), "a closed referral is terminal: {plan:?}");
+            }
+        }
+        None => prop_assert_eq!(&plan.if_match, &current.e_tag),
+    }
+    if current.status == Some(ReferralStatus::Closed) && base.is_none() {
         prop_assert!(plan.operations.is_empty(), "a closed referral is terminal: {plan:?}");
+    }
+    if let Some(b) = base {
+        let retry = cosell_core::sync::after_precondition_failed(s, b, current);
+        prop_assert_eq!(&retry.outbound.if_match, &retry.inbound.base.e_tag, "the retry uses the fresh eTag");
+        for op in retry.outbound.operations.iter().chain(&cosell_core::sync::outbound(s, b, None).operations) {
+            prop_assert!(PATCHABLE_PATHS.contains(&op.path.as_str()), "{} is not patchable", op.path);
+        }
+        let _ = cosell_core::sync::inbound(current, s, b);
+        let _ = cosell_core::sync::lifecycle::convert_to_co_sell(s, b, current);
+        let _ = cosell_core::sync::is_echo_of_crm(s);
+    }
+    if let Ok(create) = cosell_core::sync::lifecycle::create_plan(s) {
+        let _ = cosell_core::sync::lifecycle::base_after_create(s, &create.referral);
     }
     for op in &plan.operations {
         prop_assert!(matches!(op.op, PatchOp::Replace | PatchOp::Add));

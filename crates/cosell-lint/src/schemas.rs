@@ -1,20 +1,23 @@
-//! Microsoft's published connector JSON schemas, with their known staleness patched.
+//! Microsoft's published connector JSON schemas as an optional extra pass.
 //!
-//! The schemas are dated 2020 and reject things the live platform accepts (vendor README):
-//! newer `x-ms-*` extensions, `redirectMode: GlobalPerConnector`, `enableOnbehalfOfLogin`,
-//! `connectionParameterSets`, `scriptOperations`, settings `script`. [`overlay`] relaxes exactly
-//! those, so a schema finding is an error the platform would also raise.
+//! The schemas are dated 2020 and stricter than the live validator (vendor README): every
+//! connector Microsoft accepted fails them somewhere. So their findings are warnings
+//! (`SchemaViolation`), never errors; a failure a built-in rule already reports at the same spot
+//! is dropped ([`not_explained_by`]); a failed `oneOf` is explained by its closest branch, not by
+//! dumping the object. [`overlay`] relaxes the documented stale parts (newer `x-ms-*`
+//! extensions, `GlobalPerConnector`, `enableOnbehalfOfLogin`, `connectionParameterSets`,
+//! `scriptOperations`, settings `script`).
 
-use crate::finding::{Finding, Severity};
+use crate::catalog::Rule;
+use crate::finding::Finding;
 use crate::load::{parse_json, Connector, InputError, API_DEFINITION, API_PROPERTIES};
+use jsonschema::error::ValidationErrorKind;
+use jsonschema::ValidationError;
 use serde_json::{json, Value};
 use std::path::Path;
 
 /// The settings file paconn and `pac connector` read.
 pub const SETTINGS: &str = "settings.json";
-
-/// `x-ms-*` extensions newer than the swagger schema that certified connectors use.
-const NEWER_EXTENSIONS: &str = "openai-data|openai-manifest|keywords|editor";
 
 /// The three compiled schemas.
 pub struct VendoredSchemas {
@@ -73,16 +76,80 @@ impl VendoredSchemas {
 }
 
 fn findings(validator: &jsonschema::Validator, doc: &Value, file: &'static str) -> Vec<Finding> {
-    validator
-        .iter_errors(doc)
-        .map(|e| Finding {
-            rule: "SchemaViolation",
-            severity: Severity::Error,
-            file,
-            pointer: e.instance_path().to_string(),
-            message: format!("{e} (Microsoft's published schema)"),
-        })
-        .collect()
+    let mut out = Vec::new();
+    for error in validator.iter_errors(doc) {
+        explain(&error, file, &mut out);
+    }
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|f| seen.insert((f.pointer.clone(), f.message.clone())));
+    out
+}
+
+/// One finding per cause: additional properties one per key, a failed `oneOf`/`anyOf` by the
+/// errors of its closest branch.
+fn explain(error: &ValidationError<'_>, file: &'static str, out: &mut Vec<Finding>) {
+    let pointer = error.instance_path().to_string();
+    match error.kind() {
+        ValidationErrorKind::OneOfNotValid { context } | ValidationErrorKind::AnyOf { context } => {
+            match context.iter().min_by_key(|branch| branch.iter().map(cost).sum::<usize>()) {
+                Some(branch) if !branch.is_empty() => branch.iter().for_each(|e| explain(e, file, out)),
+                _ => out.push(schema_finding(file, &pointer, "matches none of the alternatives".into())),
+            }
+        }
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            for key in unexpected {
+                let at = crate::pointer::join(&pointer, key);
+                out.push(schema_finding(file, &at, format!("'{key}' is not allowed here")));
+            }
+        }
+        ValidationErrorKind::Not { .. } => {
+            out.push(schema_finding(file, &pointer, "has a form the schema explicitly forbids here".into()))
+        }
+        _ => {
+            let text = if error.instance().is_object() || error.instance().is_array() {
+                error.masked_with("the value").to_string()
+            } else {
+                error.to_string()
+            };
+            out.push(schema_finding(file, &pointer, text));
+        }
+    }
+}
+
+/// Keys whose value picks the alternative (parameter `in`, schema `type`, OAuth `flow`, …): a
+/// branch that rejects one of them is the wrong alternative, not a near fit.
+const DISCRIMINATORS: [&str; 4] = ["in", "type", "flow", "identityProvider"];
+
+/// How far an error is from a fit: the number of leaf errors under its best alternative, with a
+/// rejected discriminator counting as far away.
+fn cost(error: &ValidationError<'_>) -> usize {
+    match error.kind() {
+        ValidationErrorKind::OneOfNotValid { context } | ValidationErrorKind::AnyOf { context } => {
+            context.iter().map(|branch| branch.iter().map(cost).sum::<usize>()).min().unwrap_or(1)
+        }
+        ValidationErrorKind::AdditionalProperties { unexpected } => unexpected.len(),
+        ValidationErrorKind::Enum { .. } | ValidationErrorKind::Constant { .. } => {
+            let path = error.instance_path().to_string();
+            let last = path.rsplit('/').next().unwrap_or("");
+            if DISCRIMINATORS.contains(&last) {
+                100
+            } else {
+                1
+            }
+        }
+        _ => 1,
+    }
+}
+
+fn schema_finding(file: &'static str, pointer: &str, text: String) -> Finding {
+    Finding::new(Rule::SchemaViolation, file, pointer, format!("{text} (Microsoft's 2020 JSON schema)"))
+}
+
+/// The schema findings no built-in finding already reports at the same file and pointer.
+pub fn not_explained_by(raw: Vec<Finding>, built_in: &[Finding]) -> Vec<Finding> {
+    let spots: std::collections::HashSet<(&str, &str)> =
+        built_in.iter().map(|b| (b.file, b.pointer.as_str())).collect();
+    raw.into_iter().filter(|s| !spots.contains(&(s.file, s.pointer.as_str()))).collect()
 }
 
 /// Removes `//` comments outside strings (two of the files are JSONC).
@@ -182,7 +249,9 @@ fn allow_newer_extensions(schema: &mut Value) {
         Value::Object(map) => {
             if let Some(Value::Object(patterns)) = map.get_mut("patternProperties") {
                 if let Some(open) = patterns.remove("^x-(?!ms-)") {
-                    patterns.insert(format!("^x-(?!ms-)|^x-ms-({NEWER_EXTENSIONS})$"), open);
+                    let newer: Vec<&str> =
+                        crate::structure::NEWER_EXTENSIONS.iter().filter_map(|e| e.strip_prefix("x-ms-")).collect();
+                    patterns.insert(format!("^x-(?!ms-)|^x-ms-({})$", newer.join("|")), open);
                 }
             }
             map.values_mut().for_each(allow_newer_extensions);

@@ -2,6 +2,7 @@
 
 use crate::pointer::join;
 use serde_json::{Map, Value};
+use std::collections::HashMap;
 
 /// The HTTP methods a Swagger 2.0 path item can hold.
 pub const METHODS: [&str; 7] = ["get", "put", "post", "delete", "options", "head", "patch"];
@@ -94,22 +95,31 @@ pub fn parameters<'a>(doc: &'a Value, op: &Operation<'a>) -> Vec<Parameter<'a>> 
     out
 }
 
-/// Where a schema sits: decides which rules apply.
+/// Which way an inline schema carries data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SchemaRole {
-    /// Under `definitions`: shared, used as input or output.
-    Definition,
+enum SchemaRole {
     /// A body parameter's schema (input).
     Input,
     /// A response or notification-content schema (output).
     Output,
 }
 
+/// Where a schema is used, with the first place of each use (a definition can be both).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Uses {
+    /// A body parameter's schema that reaches this one (input).
+    pub input: Option<String>,
+    /// A response or notification content that reaches this one (output).
+    pub output: Option<String>,
+}
+
 /// A schema reached during a walk.
 pub struct SchemaVisit<'a> {
     pub schema: &'a Map<String, Value>,
     pub pointer: String,
-    pub role: SchemaRole,
+    /// Where the schema is used: for a definition, every body or response reaching it through
+    /// `$ref`s; for an inline schema, its own position. Position rules judge by this.
+    pub uses: &'a Uses,
     /// The schema is the root of a body, response or definition (not a nested property).
     pub is_root: bool,
     /// The name of the property this schema describes, when it is one.
@@ -117,35 +127,51 @@ pub struct SchemaVisit<'a> {
 }
 
 /// Calls `visit` on every schema in the document (definitions, bodies, responses, notification contents).
-pub fn schemas<'a>(doc: &'a Value, visit: &mut dyn FnMut(&SchemaVisit<'a>)) {
+pub fn schemas<'a>(doc: &'a Value, visit: &mut dyn FnMut(&SchemaVisit<'_>)) {
+    let roots = schema_roots(doc);
+    let definition_uses = definition_uses(doc, &roots);
+    let none = Uses::default();
     if let Some(defs) = doc.get("definitions").and_then(Value::as_object) {
         for (name, schema) in defs {
-            walk_schema(schema, join("/definitions", name), SchemaRole::Definition, true, None, visit);
+            let uses = definition_uses.get(name.as_str()).unwrap_or(&none);
+            walk_schema(schema, join("/definitions", name), uses, true, None, visit);
         }
     }
-    if let Some(params) = doc.get("parameters").and_then(Value::as_object) {
-        for (name, p) in params {
-            if let Some(schema) = p.get("schema") {
-                let pointer = join(&join("/parameters", name), "schema");
-                walk_schema(schema, pointer, SchemaRole::Input, true, None, visit);
-            }
-        }
+    for root in &roots {
+        let pointer = root.pointer.clone();
+        let uses = match root.role {
+            SchemaRole::Output => Uses { input: None, output: Some(pointer.clone()) },
+            _ => Uses { input: Some(pointer.clone()), output: None },
+        };
+        walk_schema(root.schema, pointer, &uses, true, None, visit);
     }
-    if let Some(responses) = doc.get("responses").and_then(Value::as_object) {
-        for (name, r) in responses {
-            if let Some(schema) = r.get("schema") {
-                let pointer = join(&join("/responses", name), "schema");
-                walk_schema(schema, pointer, SchemaRole::Output, true, None, visit);
-            }
+}
+
+/// A body, response or notification-content schema written in place.
+struct Root<'a> {
+    schema: &'a Value,
+    pointer: String,
+    role: SchemaRole,
+}
+
+fn schema_roots<'a>(doc: &'a Value) -> Vec<Root<'a>> {
+    let mut out = Vec::new();
+    let mut push = |schema: Option<&'a Value>, pointer: String, role| {
+        if let Some(schema) = schema {
+            out.push(Root { schema, pointer: join(&pointer, "schema"), role });
         }
+    };
+    for (name, p) in doc.get("parameters").and_then(Value::as_object).into_iter().flatten() {
+        push(p.get("schema"), join("/parameters", name), SchemaRole::Input);
     }
-    let Some(paths) = doc.get("paths").and_then(Value::as_object) else { return };
-    for (path, item) in paths {
+    for (name, r) in doc.get("responses").and_then(Value::as_object).into_iter().flatten() {
+        push(r.get("schema"), join("/responses", name), SchemaRole::Output);
+    }
+    for (path, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
         let Some(item) = item.as_object() else { continue };
         let item_pointer = join("/paths", path);
-        if let Some(schema) = item.get("x-ms-notification-content").and_then(|c| c.get("schema")) {
-            let pointer = join(&join(&item_pointer, "x-ms-notification-content"), "schema");
-            walk_schema(schema, pointer, SchemaRole::Output, true, None, visit);
+        if let Some(content) = item.get("x-ms-notification-content") {
+            push(content.get("schema"), join(&item_pointer, "x-ms-notification-content"), SchemaRole::Output);
         }
         let levels =
             std::iter::once((item.get("parameters"), item_pointer.clone())).chain(METHODS.iter().filter_map(|m| {
@@ -154,10 +180,7 @@ pub fn schemas<'a>(doc: &'a Value, visit: &mut dyn FnMut(&SchemaVisit<'a>)) {
             }));
         for (list, base) in levels {
             for (i, p) in list.and_then(Value::as_array).into_iter().flatten().enumerate() {
-                if let Some(schema) = p.get("schema") {
-                    let pointer = join(&join(&join(&base, "parameters"), &i.to_string()), "schema");
-                    walk_schema(schema, pointer, SchemaRole::Input, true, None, visit);
-                }
+                push(p.get("schema"), join(&join(&base, "parameters"), &i.to_string()), SchemaRole::Input);
             }
         }
         for m in METHODS {
@@ -165,38 +188,80 @@ pub fn schemas<'a>(doc: &'a Value, visit: &mut dyn FnMut(&SchemaVisit<'a>)) {
                 continue;
             };
             for (code, r) in responses {
-                if let Some(schema) = r.get("schema") {
-                    let pointer = join(&join(&join(&join(&item_pointer, m), "responses"), code), "schema");
-                    walk_schema(schema, pointer, SchemaRole::Output, true, None, visit);
-                }
+                push(r.get("schema"), join(&join(&join(&item_pointer, m), "responses"), code), SchemaRole::Output);
             }
         }
     }
+    out
 }
 
-fn walk_schema<'a>(
-    schema: &'a Value,
+/// For every definition, where it is used: follows `$ref`s from every root, transitively.
+fn definition_uses<'a>(doc: &'a Value, roots: &[Root<'a>]) -> HashMap<&'a str, Uses> {
+    let defs = doc.get("definitions").and_then(Value::as_object);
+    let mut uses: HashMap<&'a str, Uses> = HashMap::new();
+    for root in roots {
+        let mut stack = vec![root.schema];
+        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        while let Some(schema) = stack.pop() {
+            for name in references(schema) {
+                let Some((name, target)) = defs.and_then(|d| d.get_key_value(name)) else { continue };
+                if !seen.insert(name.as_str()) {
+                    continue;
+                }
+                let entry = uses.entry(name.as_str()).or_default();
+                let slot = if root.role == SchemaRole::Output { &mut entry.output } else { &mut entry.input };
+                slot.get_or_insert_with(|| root.pointer.clone());
+                stack.push(target);
+            }
+        }
+    }
+    uses
+}
+
+/// The definition names a schema refers to, anywhere inside it.
+fn references(schema: &Value) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut stack = vec![schema];
+    while let Some(value) = stack.pop() {
+        match value {
+            Value::Object(map) => {
+                if let Some(name) =
+                    map.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/definitions/"))
+                {
+                    out.push(name);
+                }
+                stack.extend(map.values());
+            }
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn walk_schema(
+    schema: &Value,
     pointer: String,
-    role: SchemaRole,
+    uses: &Uses,
     is_root: bool,
-    property_name: Option<&'a str>,
-    visit: &mut dyn FnMut(&SchemaVisit<'a>),
+    property_name: Option<&str>,
+    visit: &mut dyn FnMut(&SchemaVisit<'_>),
 ) {
     let Some(obj) = schema.as_object() else { return };
-    visit(&SchemaVisit { schema: obj, pointer: pointer.clone(), role, is_root, property_name });
+    visit(&SchemaVisit { schema: obj, pointer: pointer.clone(), uses, is_root, property_name });
     if let Some(props) = obj.get("properties").and_then(Value::as_object) {
         let base = join(&pointer, "properties");
         for (name, p) in props {
-            walk_schema(p, join(&base, name), role, false, Some(name), visit);
+            walk_schema(p, join(&base, name), uses, false, Some(name), visit);
         }
     }
     if let Some(items) = obj.get("items") {
-        walk_schema(items, join(&pointer, "items"), role, false, property_name, visit);
+        walk_schema(items, join(&pointer, "items"), uses, false, property_name, visit);
     }
     if let Some(extra) = obj.get("additionalProperties").filter(|v| v.is_object()) {
-        walk_schema(extra, join(&pointer, "additionalProperties"), role, false, None, visit);
+        walk_schema(extra, join(&pointer, "additionalProperties"), uses, false, None, visit);
     }
     for (i, part) in obj.get("allOf").and_then(Value::as_array).into_iter().flatten().enumerate() {
-        walk_schema(part, join(&join(&pointer, "allOf"), &i.to_string()), role, false, None, visit);
+        walk_schema(part, join(&join(&pointer, "allOf"), &i.to_string()), uses, false, None, visit);
     }
 }

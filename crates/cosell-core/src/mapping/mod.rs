@@ -3,7 +3,10 @@
 //! - [`to_referral`]: snapshot → referral create payload.
 //! - [`to_patch`]: snapshot + current referral → JSON Patch (RFC 6902) with If-Match.
 //! - [`to_crm`]: referral → Dataverse upsert plan.
-//! - [`fingerprint`]: the synced fields of either side, hashed, for echo suppression.
+//! - [`fingerprint`]: legacy (before the base): a hash of the synced fields. Echo suppression is
+//!   now "nothing differs from the base" (`crate::sync`); the plans no longer write it.
+//!
+//! The columns, transforms and ownership all come from the field map (`crate::sync::fields`).
 
 mod audit;
 mod fingerprint;
@@ -13,6 +16,7 @@ mod to_referral;
 
 pub use audit::{append_audit, AuditDirection, AuditEntry, AuditOutcome, AUDIT_MAX_CHARS};
 pub use fingerprint::{fingerprint_referral, fingerprint_snapshot, SyncedFields};
+pub(crate) use to_crm::step;
 pub use to_crm::{
     account_match_key, is_accepted, is_co_sell, normalize_name, normalize_postal_code, to_crm, RecordKind, StepAction,
     UpsertPlan, UpsertStep,
@@ -20,7 +24,10 @@ pub use to_crm::{
 pub use to_patch::{
     to_patch, PatchOp, PatchOperation, PatchPlan, DEAL_REGISTRATION_PATCH_PATHS, NEW_REGISTRATION_PATH, PATCHABLE_PATHS,
 };
-pub use to_referral::{deal_type, to_referral, DealType};
+pub use to_referral::{
+    closing_date_time, customer_size, deal_type, member, solution_tag, to_referral, DealType, LOST_REASON,
+    MICROSOFT_ORGANIZATION_ID,
+};
 
 use crate::referral::{Referral, ReferralType};
 

@@ -7,7 +7,7 @@
 //! Not patchable, so never sent: the name, the help requested and the customer's address. A
 //! referral closed in Partner Center is terminal: nothing is sent for it.
 
-use super::to_referral::{closing_date_time, member, solution_tag};
+use super::to_referral::{closing_date_time, member};
 use super::{cents, solution_key};
 use crate::referral::{Referral, ReferralDetails, ReferralStatus, ReferralSubstatus, SolutionTag};
 use crate::rules::{referral_status_for, shares_with_microsoft};
@@ -84,7 +84,17 @@ pub struct PatchPlan {
 }
 
 /// What to PATCH so the referral matches the opportunity.
+///
+/// With a base in the snapshot's sync state this is the three-way merge
+/// ([`crate::sync::outbound`]): only what the CRM changed since the base, If-Match = the stored
+/// eTag, so whatever a Microsoft seller changed since is never overwritten (a stale eTag answers
+/// 412; see [`crate::sync::after_precondition_failed`]). Without one (the first sync of a
+/// referral), the opportunity is compared with the referral as it is now.
 pub fn to_patch(s: &Snapshot, current: &Referral) -> PatchPlan {
+    if let Some(base) = crate::sync::stored_base(s) {
+        let plan = crate::sync::outbound(s, base, Some(current));
+        return PatchPlan { if_match: plan.if_match, operations: plan.operations };
+    }
     let mut ops = Ops(Vec::new());
     if current.status != Some(ReferralStatus::Closed) {
         diff(s, current, &mut ops);
@@ -162,26 +172,18 @@ fn deal(s: &Snapshot, details: &ReferralDetails, ops: &mut Ops) {
 fn solutions(s: &Snapshot, details: &ReferralDetails, ops: &mut Ops) {
     let Some(requirements) = details.requirements.as_ref() else { return };
     let have = requirements.solutions.as_deref().unwrap_or(&[]);
-    let key = |t: &SolutionTag| solution_key(t.id.as_deref().unwrap_or(""));
-    let mut wanted: Vec<SolutionTag> = Vec::new();
-    for tag in s.solutions.iter().filter_map(solution_tag) {
-        if !wanted.iter().any(|w| key(w) == key(&tag)) {
-            wanted.push(tag);
-        }
-    }
+    let wanted = crate::sync::merge::solution_tags(s, have);
     let ids = |tags: &[SolutionTag]| {
-        let mut ids: Vec<_> = tags.iter().map(key).collect();
-        ids.sort();
+        let mut ids: Vec<_> = tags.iter().map(|t| solution_key(t.id.as_deref().unwrap_or(""))).collect();
+        ids.sort_unstable();
         ids.dedup();
         ids
     };
     if wanted.is_empty() || ids(&wanted) == ids(have) {
         return;
     }
-    let merged: Vec<_> =
-        wanted.into_iter().map(|w| have.iter().find(|h| key(h) == key(&w)).cloned().unwrap_or(w)).collect();
     let exists = requirements.solutions.is_some();
-    ops.set("/details/requirements/solutions", exists, serde_json::to_value(merged).unwrap_or(Value::Null));
+    ops.set("/details/requirements/solutions", exists, serde_json::to_value(wanted).unwrap_or(Value::Null));
 }
 
 /// The opportunity's customer contact, appended when the referral's customer team lacks it.

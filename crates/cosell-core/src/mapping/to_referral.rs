@@ -3,7 +3,12 @@
 //! Deal types (Partner Center's current docs):
 //! - private: Independent, not shared with Microsoft sellers;
 //! - partner-led: Independent, shared with Microsoft sellers, no help requested;
-//! - co-sell: Shared, help requested (`inviteContext.assistanceRequestCode`), targeted at Microsoft.
+//! - co-sell: Shared, help requested (`inviteContext.assistanceRequestCode`), targeted at Microsoft
+//!   (the docs' two linked creates are `sync::lifecycle::create_plan`).
+//!
+//! Every value follows the field map (`sync::fields::FIELDS`); a test checks each row the CRM
+//! writes on create against this payload. (Written out rather than table-interpreted: the
+//! WebAssembly form calls it, and its bundle has no room for the interpreter.)
 
 use crate::dataverse::OpportunityState;
 use crate::name_mark;
@@ -46,10 +51,11 @@ pub fn to_referral(s: &Snapshot) -> Referral {
     let o = &s.opportunity;
     let deal = deal_type(s);
     let shared = deal != DealType::Private;
-    let (status, substatus) = o
-        .state()
-        .map(|state| referral_status_for(state, Some((&ReferralStatus::New, &ReferralSubstatus::Pending))))
-        .unwrap_or((ReferralStatus::New, ReferralSubstatus::Pending));
+    // A new referral: New/Pending while open; won or lost when created closed.
+    let (status, substatus) = match o.state() {
+        Some(state @ (OpportunityState::Won | OpportunityState::Lost)) => referral_status_for(state, None),
+        _ => (ReferralStatus::New, ReferralSubstatus::Pending),
+    };
     Referral {
         name: o.name.as_deref().map(|n| name_mark::strip(n).to_owned()),
         external_reference_id: o.id.clone(),
@@ -76,7 +82,16 @@ pub fn to_referral(s: &Snapshot) -> Referral {
             currency: o.currency.as_deref().map(|c| c.trim().to_owned()),
             closing_date_time: o.close_date.as_deref().map(closing_date_time),
             requirements: Some(Requirements {
-                solutions: Some(s.solutions.iter().filter_map(solution_tag).collect()),
+                // Duplicate solution IDs are sent once, as the patch does.
+                solutions: Some(crate::sync::merge::unique_solution_tags(s)),
+                additional_requirements: Some(AdditionalRequirements {
+                    attributes: Some(vec![RequirementAttribute {
+                        id: Some(crate::sync::lifecycle::DEFAULT_MARKETPLACE_INTENT.to_owned()),
+                        attribute_type: Some(crate::sync::lifecycle::CUSTOMER_MARKETPLACE_INTENT.to_owned()),
+                        ..Default::default()
+                    }]),
+                    ..Default::default()
+                }),
                 ..Default::default()
             }),
             ..Default::default()

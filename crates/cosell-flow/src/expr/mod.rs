@@ -1,8 +1,46 @@
 //! The workflow definition language: parse and evaluate expressions.
 //!
+//! Text goes one way: `template` splits a flow string into text and expressions, `syntax`
+//! parses an expression (resolving function names once, checking arity), `eval` walks it with
+//! the caller's [`Scope`], and `functions` holds one table row per function of Microsoft's
+//! reference (`expression-functions-reference.md`), grouped by its categories. Values are
+//! `serde_json::Value`; binary content is `{"$content-type": …, "$content": base64}` and XML is
+//! binary content of type `application/xml;charset=utf-8`.
+//!
 //! Interface shared with [`crate::run`] (keep it stable): [`Scope`] is how the evaluator reaches
 //! the flow runtime (workflow functions such as `body()`, `variables()`, `items()`), the clock
 //! and randomness; nothing else in the evaluator depends on the runner.
+//!
+//! What is left out, and why:
+//! - `xpath()` covers an XPath 1.0 subset (`xpath.rs` lists it): the axes and functions flows
+//!   use; the rest (`following-sibling`, `translate`, `id`, variables, …) is an error.
+//! - The workflow functions (`action`, `actions`, `body`, `formDataMultiValues`,
+//!   `formDataValue`, `item`, `items`, `iterationIndexes`, `listCallbackUrl`, `multipartBody`,
+//!   `outputs`, `parameters`, `result`, `trigger`, `triggerBody`, `triggerFormDataMultiValues`,
+//!   `triggerFormDataValue`, `triggerMultipartBody`, `triggerOutputs`, `variables`, `workflow`)
+//!   are the [`Scope`]'s: they need the run.
+//!
+//! Known differences from the runtime, each marked `UNCERTAIN` where it is decided:
+//! - numbers are JSON numbers (i64 or f64): `decimal()` keeps 17 significant digits, not 28;
+//! - objects are serde_json maps without `preserve_order`, so their keys come out sorted (this
+//!   shows in `xml()` of an object with several children; the workspace would need
+//!   `preserve_order` to keep insertion order, which changes cosell-core's output);
+//! - cultures are the rows of `culture` (en-US by default, and en-GB, de, fr, es, it, nl,
+//!   pt-BR, is); another locale is an error;
+//! - time zones are Windows ids mapped to the bundled IANA database (`time::zones`).
+
+mod culture;
+mod cursor;
+mod encoding;
+mod eval;
+mod functions;
+mod number_format;
+mod syntax;
+mod template;
+mod time;
+mod value;
+mod xml;
+mod xpath;
 
 use serde_json::Value;
 
@@ -45,14 +83,49 @@ impl std::error::Error for ExprError {}
 /// value (any JSON type), a string with `@{…}` parts gives a string, `@@` escapes a literal `@`,
 /// and any other string is itself.
 pub fn evaluate_template(text: &str, scope: &dyn Scope) -> Result<Value, ExprError> {
-    let _ = scope;
-    Err(not_yet(text))
+    let parsed = template::parse(text).map_err(|e| error_at(text, e.at, e.message))?;
+    eval::template(&parsed, scope).map_err(|e| error_at(text, e.at, e.message))
 }
 
 /// Evaluates a bare expression (no leading `@`), as typed in the designer's expression editor.
 pub fn evaluate_expression(expression: &str, scope: &dyn Scope) -> Result<Value, ExprError> {
-    let _ = scope;
-    Err(not_yet(expression))
+    let node = syntax::parse(expression).map_err(|e| error_at(expression, e.at, e.message))?;
+    eval::evaluate(&node, scope).map_err(|e| error_at(expression, e.at, e.message))
+}
+
+/// Parses a template without evaluating it: the syntax and the arity of every function this
+/// module implements are checked (workflow functions are checked by whoever knows the flow).
+pub fn check_template(text: &str) -> Result<(), ExprError> {
+    template::parse(text).map(drop).map_err(|e| error_at(text, e.at, e.message))
+}
+
+/// A template parsed once, to be evaluated many times (a loop's body, a benchmark): the same
+/// result as [`evaluate_template`] without parsing again.
+#[derive(Debug, Clone)]
+pub struct CompiledTemplate {
+    text: String,
+    template: template::Template,
+}
+
+impl CompiledTemplate {
+    pub fn new(text: &str) -> Result<CompiledTemplate, ExprError> {
+        let template = template::parse(text).map_err(|e| error_at(text, e.at, e.message))?;
+        Ok(CompiledTemplate { text: text.to_owned(), template })
+    }
+
+    pub fn evaluate(&self, scope: &dyn Scope) -> Result<Value, ExprError> {
+        eval::template(&self.template, scope).map_err(|e| error_at(&self.text, e.at, e.message))
+    }
+
+    /// The template's text, as given.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+}
+
+/// The names of the functions the evaluator implements itself (not the workflow functions).
+pub fn function_names() -> impl Iterator<Item = &'static str> {
+    functions::all()
 }
 
 /// Evaluates every string inside a JSON value (action inputs), as [`evaluate_template`] does.
@@ -71,7 +144,8 @@ pub fn evaluate_json(value: &Value, scope: &dyn Scope) -> Result<Value, ExprErro
     }
 }
 
-/// Placeholder until the evaluator lands (issue 8, expressions); replaced, not kept.
-fn not_yet(_text: &str) -> ExprError {
-    ExprError { position: 0, message: "the expression evaluator is not built yet".into() }
+/// An error at byte offset `at` of `text`, reported as a character offset.
+fn error_at(text: &str, at: usize, message: String) -> ExprError {
+    let position = text.get(..at).map_or_else(|| text.chars().count(), |before| before.chars().count());
+    ExprError { position, message }
 }

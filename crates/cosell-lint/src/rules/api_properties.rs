@@ -1,12 +1,13 @@
 //! apiProperties.json rules: brand colour, secrets, and auth consistent with the swagger.
 
 use super::Sink;
+use crate::catalog::Rule;
 use crate::pointer::join;
 use serde_json::Value;
 
 pub fn check(props: &Value, swagger: &Value, sink: &mut Sink) {
     let Some(properties) = props.get("properties") else {
-        sink.error("RequiredValueEmpty", "", "apiProperties.json must have a 'properties' object.");
+        sink.report(Rule::RequiredValueEmpty, "", "apiProperties.json must have a 'properties' object.");
         return;
     };
     brand_color(properties.get("iconBrandColor"), sink);
@@ -34,8 +35,8 @@ pub fn check(props: &Value, swagger: &Value, sink: &mut Sink) {
         .and_then(Value::as_object)
         .is_some_and(|d| d.values().any(|s| s.get("type").and_then(Value::as_str) == Some("oauth2")));
     if swagger_oauth && !oauth {
-        sink.warning(
-            "SecurityDefinitionMismatch",
+        sink.report(
+            Rule::SecurityDefinitionMismatch,
             "/properties/connectionParameters",
             "The swagger declares OAuth 2.0 but apiProperties.json has no 'oauthSetting' connection parameter.",
         );
@@ -45,25 +46,65 @@ pub fn check(props: &Value, swagger: &Value, sink: &mut Sink) {
 fn brand_color(color: Option<&Value>, sink: &mut Sink) {
     let pointer = "/properties/iconBrandColor";
     let Some(color) = color.and_then(Value::as_str) else {
-        sink.error("RequiredValueEmpty", pointer, "'iconBrandColor' is required.");
+        sink.report(Rule::RequiredValueEmpty, pointer, "'iconBrandColor' is required.");
         return;
     };
     let hex = color.strip_prefix('#').is_some_and(|h| h.len() == 6 && h.bytes().all(|b| b.is_ascii_hexdigit()));
     if !hex {
-        sink.warning("InvalidIconBrandColor", pointer, format!("'{color}' is not a #RRGGBB colour."));
+        sink.report(Rule::InvalidIconBrandColor, pointer, format!("'{color}' is not a #RRGGBB colour."));
     } else if color.eq_ignore_ascii_case("#007ee5") || color.eq_ignore_ascii_case("#ffffff") {
-        sink.warning("InvalidIconBrandColor", pointer, format!("'{color}' is not allowed as a brand colour."));
+        sink.report(Rule::InvalidIconBrandColor, pointer, format!("'{color}' is not allowed as a brand colour."));
     }
+}
+
+/// Words that mark a client secret value as a placeholder, compared lower-case. UNCERTAIN:
+/// a heuristic; the placeholders seen in certified connectors are `[[DUMMY]]`,
+/// `YOUR_CLIENT_SECRET`, `<Enter your client secret>`, `test` and `Value-From-Your-…`.
+const PLACEHOLDER_MARKS: [&str; 14] = [
+    "dummy",
+    "your",
+    "placeholder",
+    "secret",
+    "replace",
+    "enter",
+    "example",
+    "sample",
+    "changeme",
+    "xxx",
+    "***",
+    "test",
+    "value",
+    "todo",
+];
+
+/// A value that only stands for a secret: a placeholder word, or `<…>`, `[[…]]`, `{{…}}`.
+pub fn is_placeholder(value: &str) -> bool {
+    let lower = value.trim().to_lowercase();
+    let wrapped = [("<", ">"), ("[[", "]]"), ("{{", "}}"), ("${", "}")]
+        .iter()
+        .any(|(open, close)| lower.starts_with(open) && lower.ends_with(close));
+    wrapped || PLACEHOLDER_MARKS.iter().any(|mark| lower.contains(mark))
 }
 
 /// A client secret in a committed file is a leaked credential: paconn injects it with `--secret`.
 fn secret(settings: Option<&Value>, pointer: &str, sink: &mut Sink) {
-    let value = settings.and_then(|s| s.get("clientSecret"));
-    if value.and_then(Value::as_str).is_some_and(|s| !s.is_empty()) {
-        sink.error(
-            "ClientSecretNotAllowed",
+    let value = settings.and_then(|s| s.get("clientSecret")).and_then(Value::as_str);
+    if value.is_some_and(|s| !s.is_empty() && !is_placeholder(s)) {
+        sink.report(
+            Rule::ClientSecretNotAllowed,
             &join(pointer, "clientSecret"),
             "Never store a client secret in apiProperties.json; pass it to paconn with --secret.",
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn placeholders_are_recognised() {
+        for value in ["[[DUMMY]]", "YOUR_CLIENT_SECRET", "<Enter your client secret>", "test", "{{secret}}"] {
+            assert!(super::is_placeholder(value), "{value}");
+        }
+        assert!(!super::is_placeholder("q8X~aZ3kP0vLmN7rT2wY5bC9dF1gH4jK6"));
     }
 }

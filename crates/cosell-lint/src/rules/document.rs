@@ -1,6 +1,7 @@
 //! Root-level rules: version, host, metadata, security, MIME types, tags, title and description.
 
 use super::Sink;
+use crate::catalog::Rule;
 use crate::pointer::join;
 use serde_json::Value;
 use std::collections::HashSet;
@@ -46,9 +47,9 @@ const TITLE_RESTRICTED: [&str; 10] = [
     "copilot studio",
 ];
 
-pub fn check(doc: &Value, sink: &mut Sink) {
+pub fn check(doc: &Value, properties: Option<&Value>, sink: &mut Sink) {
     version(doc, sink);
-    host_and_base_path(doc, sink);
+    host_and_base_path(doc, has_dynamic_host(properties), sink);
     mime_types(doc, "", sink);
     tags(doc, sink);
     security(doc, sink);
@@ -58,28 +59,37 @@ pub fn check(doc: &Value, sink: &mut Sink) {
 
 fn version(doc: &Value, sink: &mut Sink) {
     if doc.get("swagger").and_then(Value::as_str) != Some("2.0") {
-        sink.error(
-            "SpecificationVersionIncorrect",
+        sink.report(
+            Rule::SpecificationVersionIncorrect,
             "/swagger",
             "The 'swagger' property must have the string value \"2.0\".",
         );
     }
 }
 
-fn host_and_base_path(doc: &Value, sink: &mut Sink) {
+/// apiProperties.json replaces the host per connection (`dynamichosturl`), so a placeholder
+/// host in the swagger is never called.
+fn has_dynamic_host(properties: Option<&Value>) -> bool {
+    let policies = properties.and_then(|p| p.pointer("/properties/policyTemplateInstances")).and_then(Value::as_array);
+    policies.into_iter().flatten().any(|p| p.get("templateId").and_then(Value::as_str) == Some("dynamichosturl"))
+}
+
+fn host_and_base_path(doc: &Value, dynamic_host: bool, sink: &mut Sink) {
     match doc.get("host").and_then(Value::as_str) {
-        Some(host) if valid_host(host) => {}
-        Some(host) => sink.error("HostNameNotValid", "/host", format!("The host '{host}' is not a valid host name.")),
-        None => sink.error("HostNameNotValid", "/host", "The 'host' property is required."),
+        Some(host) if valid_host(host) || dynamic_host => {}
+        Some(host) => {
+            sink.report(Rule::HostNameNotValid, "/host", format!("The host '{host}' is not a valid host name."))
+        }
+        None => sink.report(Rule::HostNameNotValid, "/host", "The 'host' property is required."),
     }
     if let Some(base) = doc.get("basePath").and_then(Value::as_str) {
         if !base.starts_with('/') || base.contains(['?', '#', '{', '}']) {
-            sink.error("BasePathNotValid", "/basePath", format!("The base path '{base}' must start with '/'."));
+            sink.report(Rule::BasePathNotValid, "/basePath", format!("The base path '{base}' must start with '/'."));
         }
     }
     if let Some(schemes) = doc.get("schemes").and_then(Value::as_array) {
         if schemes.is_empty() {
-            sink.error("SchemesArrayEmpty", "/schemes", "The 'schemes' array must not be empty.");
+            sink.report(Rule::SchemesArrayEmpty, "/schemes", "The 'schemes' array must not be empty.");
         }
     }
 }
@@ -95,21 +105,22 @@ fn valid_host(host: &str) -> bool {
         && port.is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// `MimeTypeNotValid` on `consumes`/`produces` of the object at `base` (root or an operation).
+/// `MimeTypeNotValid`: a `consumes` list of the object at `base` (root or an operation) with no
+/// type the designer can send. `produces` is what the API returns and is not judged.
 pub fn mime_types(doc: &Value, base: &str, sink: &mut Sink) {
     let Some(obj) = (if base.is_empty() { Some(doc) } else { doc.pointer(base) }) else { return };
-    for key in ["consumes", "produces"] {
-        for (i, mime) in obj.get(key).and_then(Value::as_array).into_iter().flatten().enumerate() {
-            let text = mime.as_str().unwrap_or("");
-            let essence = text.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-            if !MIME_TYPES.contains(&essence.as_str()) {
-                sink.warning(
-                    "MimeTypeNotValid",
-                    &join(&join(base, key), &i.to_string()),
-                    format!("The MIME type '{text}' is not supported; use one of {}.", MIME_TYPES.join(", ")),
-                );
-            }
-        }
+    let Some(list) = obj.get("consumes").and_then(Value::as_array).filter(|l| !l.is_empty()) else { return };
+    let supported = |mime: &Value| {
+        let essence = mime.as_str().unwrap_or("").split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        MIME_TYPES.contains(&essence.as_str())
+    };
+    if !list.iter().any(supported) {
+        let listed: Vec<String> = list.iter().map(Value::to_string).collect();
+        sink.report(
+            Rule::MimeTypeNotValid,
+            &join(base, "consumes"),
+            format!("None of {} can be sent by the designer; add one of {}.", listed.join(", "), MIME_TYPES.join(", ")),
+        );
     }
 }
 
@@ -118,8 +129,8 @@ fn tags(doc: &Value, sink: &mut Sink) {
     for (i, tag) in doc.get("tags").and_then(Value::as_array).into_iter().flatten().enumerate() {
         if let Some(name) = tag.get("name").and_then(Value::as_str) {
             if !seen.insert(name) {
-                sink.error(
-                    "TagRedefined",
+                sink.report(
+                    Rule::TagRedefined,
                     &format!("/tags/{i}"),
                     format!("The tag '{name}' is defined more than once."),
                 );
@@ -145,16 +156,16 @@ fn security(doc: &Value, sink: &mut Sink) {
             for (name, scopes) in requirement {
                 let pointer = join(&join(&base, &i.to_string()), name);
                 let Some(definition) = definitions.and_then(|d| d.get(name)) else {
-                    sink.error(
-                        "SecurityRequirementMustBeDefined",
+                    sink.report(
+                        Rule::SecurityRequirementMustBeDefined,
                         &pointer,
                         format!("The security requirement '{name}' is not defined in 'securityDefinitions'."),
                     );
                     continue;
                 };
                 let Some(scopes) = scopes.as_array() else {
-                    sink.error(
-                        "SecurityRequirementMustHaveValue",
+                    sink.report(
+                        Rule::SecurityRequirementMustHaveValue,
                         &pointer,
                         "A security requirement must be an array; provide an empty array if no OAuth scopes are required.",
                     );
@@ -162,8 +173,8 @@ fn security(doc: &Value, sink: &mut Sink) {
                 };
                 let is_oauth = definition.get("type").and_then(Value::as_str) == Some("oauth2");
                 if !is_oauth && !scopes.is_empty() {
-                    sink.error(
-                        "SecurityRequirementMustHaveEmptyValue",
+                    sink.report(
+                        Rule::SecurityRequirementMustHaveEmptyValue,
                         &pointer,
                         format!("The non-OAuth security requirement '{name}' must have an empty array."),
                     );
@@ -173,8 +184,8 @@ fn security(doc: &Value, sink: &mut Sink) {
                     let known = scope.as_str().is_some_and(|s| declared.is_some_and(|d| d.contains_key(s)));
                     // Teams-Spirit requests an `api://…` scope it does not declare: a warning.
                     if !known {
-                        sink.warning(
-                            "OAuthSecurityRequirementValueMustBeScopeName",
+                        sink.report(
+                            Rule::OAuthSecurityRequirementValueMustBeScopeName,
                             &pointer,
                             format!("The scope {scope} is not declared in the scopes of '{name}'."),
                         );
@@ -190,8 +201,8 @@ fn info(doc: &Value, sink: &mut Sink) {
     match info.get("title").and_then(Value::as_str) {
         Some(title) => {
             if title.chars().count() > 30 {
-                sink.warning(
-                    "FieldLengthExceeded",
+                sink.report(
+                    Rule::FieldLengthExceeded,
                     "/info/title",
                     "The connector title must be 30 characters or shorter.",
                 );
@@ -202,44 +213,44 @@ fn info(doc: &Value, sink: &mut Sink) {
                 let hit =
                     if restricted.contains(' ') { lower.contains(restricted) } else { words.contains(&restricted) };
                 if hit {
-                    sink.warning(
-                        "ValueContainsRestrictedWords",
+                    sink.report(
+                        Rule::ValueContainsRestrictedWords,
                         "/info/title",
                         format!("The connector title must not contain '{restricted}'."),
                     );
                 }
             }
             if !title.chars().last().is_some_and(char::is_alphanumeric) {
-                sink.warning(
-                    "ValueMustEndWithAlphanumeric",
+                sink.report(
+                    Rule::ValueMustEndWithAlphanumeric,
                     "/info/title",
                     "The 'title' value must end with an alphanumeric character.",
                 );
             }
         }
-        None => sink.error("RequiredValueEmpty", "/info/title", "The connector title is required."),
+        None => sink.report(Rule::RequiredValueEmpty, "/info/title", "The connector title is required."),
     }
     match info.get("description").and_then(Value::as_str) {
         Some(description) => {
             let length = description.chars().count();
             if !(30..=500).contains(&length) {
-                sink.warning(
-                    "FieldLengthNotInRange",
+                sink.report(
+                    Rule::FieldLengthNotInRange,
                     "/info/description",
                     format!("The connector description must be 30 to 500 characters long (it is {length})."),
                 );
             }
         }
-        None => sink.warning(
-            "RequiredValueEmpty",
+        None => sink.report(
+            Rule::FieldLengthNotInRange,
             "/info/description",
-            "The connector description is required (paconn also fails without it).",
+            "The connector description is missing (paconn also fails without it); write 30 to 500 characters.",
         ),
     }
     if let Some(email) = info.pointer("/contact/email").and_then(Value::as_str) {
         if !valid_email(email) {
-            sink.error(
-                "ContactEmailNotValid",
+            sink.report(
+                Rule::ContactEmailNotValid,
                 "/info/contact/email",
                 format!("'{email}' is not a valid email address."),
             );
@@ -266,16 +277,16 @@ fn connector_metadata(doc: &Value, sink: &mut Sink) {
     };
     for name in ["Website", "Privacy policy", "Categories"] {
         match value_of(name) {
-            None => sink.warning(
-                "ConnectorMetadataPropertiesMissing",
+            None => sink.report(
+                Rule::ConnectorMetadataPropertiesMissing,
                 "/x-ms-connector-metadata",
                 format!("The connector metadata property '{name}' is required."),
             ),
             Some((i, value))
                 if name != "Categories" && !value.starts_with("https://") && !value.starts_with("http://") =>
             {
-                sink.warning(
-                    "UrlNotValid",
+                sink.report(
+                    Rule::UrlNotValid,
                     &format!("/x-ms-connector-metadata/{i}/propertyValue"),
                     format!("The '{name}' value '{value}' is not a valid URL."),
                 );
@@ -287,12 +298,12 @@ fn connector_metadata(doc: &Value, sink: &mut Sink) {
         let pointer = format!("/x-ms-connector-metadata/{i}/propertyValue");
         let categories: Vec<&str> = value.split(';').map(str::trim).filter(|c| !c.is_empty()).collect();
         if categories.len() > 2 {
-            sink.error("TooManyConnectorCategories", &pointer, "A connector may have at most 2 categories.");
+            sink.report(Rule::TooManyConnectorCategories, &pointer, "A connector may have at most 2 categories.");
         }
         for category in categories {
-            if !CATEGORIES.contains(&category) {
-                sink.error(
-                    "InvalidConnectorCategory",
+            if !CATEGORIES.iter().any(|c| c.eq_ignore_ascii_case(category)) {
+                sink.report(
+                    Rule::InvalidConnectorCategory,
                     &pointer,
                     format!("'{category}' is not a valid connector category."),
                 );

@@ -1,4 +1,5 @@
-//! The rules, grouped by what they look at. Each rule id is Microsoft's (connector.md §2.2–2.3).
+//! The rules, grouped by what they look at. Rule ids, severities and sources live in
+//! [`crate::catalog`]; a rule here only decides *where* something is wrong and says why.
 
 mod api_properties;
 mod document;
@@ -7,7 +8,8 @@ mod schema_rules;
 mod strings;
 mod webhooks;
 
-use crate::finding::{Finding, Severity};
+use crate::catalog::Rule;
+use crate::finding::Finding;
 use crate::load::{Connector, API_DEFINITION, API_PROPERTIES};
 
 /// Collects findings for one file.
@@ -17,20 +19,13 @@ pub struct Sink {
 }
 
 impl Sink {
-    fn new(file: &'static str) -> Self {
+    pub(crate) fn new(file: &'static str) -> Self {
         Sink { file, findings: Vec::new() }
     }
 
-    pub fn error(&mut self, rule: &'static str, pointer: &str, message: impl Into<String>) {
-        self.push(rule, Severity::Error, pointer, message.into());
-    }
-
-    pub fn warning(&mut self, rule: &'static str, pointer: &str, message: impl Into<String>) {
-        self.push(rule, Severity::Warning, pointer, message.into());
-    }
-
-    fn push(&mut self, rule: &'static str, severity: Severity, pointer: &str, message: String) {
-        self.findings.push(Finding { rule, severity, file: self.file, pointer: pointer.to_owned(), message });
+    /// Records a finding of `rule` (its severity comes from the catalogue).
+    pub fn report(&mut self, rule: Rule, pointer: &str, message: impl Into<String>) {
+        self.findings.push(Finding::new(rule, self.file, pointer, message.into()));
     }
 }
 
@@ -38,16 +33,20 @@ impl Sink {
 pub fn run(connector: &Connector) -> Vec<Finding> {
     let doc = &connector.api_definition;
     let mut swagger = Sink::new(API_DEFINITION);
-    document::check(doc, &mut swagger);
+    document::check(doc, connector.api_properties.as_ref(), &mut swagger);
     operations::check(doc, &mut swagger);
     schema_rules::check(doc, &mut swagger);
     webhooks::check(doc, &mut swagger);
     strings::check(doc, &mut swagger);
+    crate::structure::check(doc, &mut swagger);
     let mut properties = Sink::new(API_PROPERTIES);
     if let Some(props) = &connector.api_properties {
         api_properties::check(props, doc, &mut properties);
     }
     let mut findings = swagger.findings;
     findings.extend(properties.findings);
+    for (file, what) in &connector.not_strict {
+        findings.push(Finding::new(Rule::JsonNotStrict, file, "", format!("Not strict JSON: {what}.")));
+    }
     findings
 }

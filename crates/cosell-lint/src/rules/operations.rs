@@ -1,6 +1,7 @@
 //! Operation, path and parameter rules.
 
 use super::Sink;
+use crate::catalog::Rule;
 use crate::pointer::join;
 use crate::walk::{self, Operation, Parameter};
 use serde_json::Value;
@@ -19,8 +20,8 @@ pub fn check(doc: &Value, sink: &mut Sink) {
         raw_parameter_lists(op, sink);
         if let Some(summary) = op.op.get("summary").and_then(Value::as_str) {
             if summary.chars().count() >= 120 {
-                sink.error(
-                    "OperationSummaryTooLong",
+                sink.report(
+                    Rule::OperationSummaryTooLong,
                     &join(&op.pointer, "summary"),
                     "The summary must be fewer than 120 characters.",
                 );
@@ -28,17 +29,19 @@ pub fn check(doc: &Value, sink: &mut Sink) {
         }
         let status = op.op.get("x-ms-api-annotation").and_then(|a| a.get("status")).and_then(Value::as_str);
         if connector_preview && status == Some("Production") {
-            sink.error(
-                "OperationStatusAheadOfConnector",
+            sink.report(
+                Rule::OperationStatusAheadOfConnector,
                 &join(&op.pointer, "x-ms-api-annotation"),
                 "The operation is 'Production' while the connector is 'Preview'.",
             );
         }
         if let Some(pageable) = op.op.get("x-ms-pageable") {
             let name = pageable.get("nextLinkName").and_then(Value::as_str);
-            if !matches!(name, Some("nextLink" | "@odata.nextLink")) {
-                sink.error(
-                    "InvalidNextLinkNameValue",
+            let known =
+                name.is_some_and(|n| n.eq_ignore_ascii_case("nextLink") || n.eq_ignore_ascii_case("@odata.nextLink"));
+            if !known {
+                sink.report(
+                    Rule::InvalidNextLinkNameValue,
                     &join(&join(&op.pointer, "x-ms-pageable"), "nextLinkName"),
                     "The 'nextLinkName' of 'x-ms-pageable' must be 'nextLink' or '@odata.nextLink'.",
                 );
@@ -50,41 +53,55 @@ pub fn check(doc: &Value, sink: &mut Sink) {
 fn paths(doc: &Value, sink: &mut Sink) {
     let Some(paths) = doc.get("paths").and_then(Value::as_object) else { return };
     let mut by_lower: HashMap<String, &str> = HashMap::new();
-    let mut by_shape: HashMap<String, &str> = HashMap::new();
-    for path in paths.keys() {
+    // (shape, method) → path: two templates with the same shape clash only on the same method.
+    let mut by_shape: HashMap<(String, &str), &str> = HashMap::new();
+    for (path, item) in paths {
         let pointer = join("/paths", path);
         if !path.starts_with('/') {
-            sink.error("OperationPathMustStartWithSlash", &pointer, format!("The path '{path}' must start with '/'."));
+            sink.report(
+                Rule::OperationPathMustStartWithSlash,
+                &pointer,
+                format!("The path '{path}' must start with '/'."),
+            );
         }
         if path.contains(['?', '#']) {
-            sink.error(
-                "OperationPathMayNotContainQueryOrFragment",
+            sink.report(
+                Rule::OperationPathMayNotContainQueryOrFragment,
                 &pointer,
                 format!("The path '{path}' must not contain a query string or a fragment."),
             );
         }
         if path.contains('*') {
-            sink.error(
-                "OperationPathContainsUnsupportedCharacters",
+            sink.report(
+                Rule::OperationPathContainsUnsupportedCharacters,
                 &pointer,
                 format!("The path '{path}' contains '*'."),
             );
         }
         if template_variables(path).is_none() {
-            sink.error("OperationPathTemplateNotValid", &pointer, format!("The path template '{path}' is not valid."));
+            sink.report(
+                Rule::OperationPathTemplateNotValid,
+                &pointer,
+                format!("The path template '{path}' is not valid."),
+            );
         }
         if let Some(other) = by_lower.insert(path.to_lowercase(), path) {
-            sink.error(
-                "PathRedefined",
+            sink.report(
+                Rule::PathRedefined,
                 &pointer,
                 format!("The path '{path}' redefines '{other}' (paths are case-insensitive)."),
             );
-        } else if let Some(other) = by_shape.insert(shape(path), path) {
-            sink.error(
-                "DuplicateOperationPath",
-                &pointer,
-                format!("The path '{path}' is the same as '{other}' apart from its variable names."),
-            );
+        } else {
+            let methods = walk::METHODS.iter().filter(|m| item.get(**m).is_some());
+            let clashes: Vec<(&str, &str)> =
+                methods.filter_map(|m| Some((*m, by_shape.insert((shape(path), m), path)?))).collect();
+            for (method, other) in clashes {
+                sink.report(
+                    Rule::DuplicateOperationPath,
+                    &join(&pointer, method),
+                    format!("'{method} {path}' is the same operation as '{method} {other}' apart from variable names."),
+                );
+            }
         }
     }
 }
@@ -132,38 +149,47 @@ fn operation_ids(operations: &[Operation<'_>], sink: &mut Sink) {
     for op in operations {
         let pointer = join(&op.pointer, "operationId");
         let Some(id) = op.id().filter(|id| !id.is_empty()) else {
-            sink.error("OperationIdRequired", &op.pointer, "Every operation must have an 'operationId'.");
+            sink.report(Rule::OperationIdRequired, &op.pointer, "Every operation must have an 'operationId'.");
             continue;
         };
         if let Some(first) = seen.insert(id.to_lowercase(), op.pointer.clone()) {
-            sink.error("OperationIdNotUnique", &pointer, format!("The operationId '{id}' is also used at {first}."));
+            sink.report(
+                Rule::OperationIdNotUnique,
+                &pointer,
+                format!("The operationId '{id}' is also used at {first}."),
+            );
         }
         if !id.chars().all(|c| c.is_ascii_alphanumeric()) {
-            sink.warning(
-                "OperationIdSanitized",
+            sink.report(
+                Rule::OperationIdSanitized,
                 &pointer,
                 format!("The operationId '{id}' should avoid non-alphanumeric characters (use PascalCase)."),
             );
         } else if !id.starts_with(|c: char| c.is_ascii_uppercase()) {
-            sink.warning("OperationIdSanitized", &pointer, format!("The operationId '{id}' should be PascalCase."));
+            sink.report(Rule::OperationIdSanitized, &pointer, format!("The operationId '{id}' should be PascalCase."));
         }
     }
 }
 
 fn responses(op: &Operation<'_>, sink: &mut Sink) {
     let base = join(&op.pointer, "responses");
-    let Some(responses) = op.op.get("responses").and_then(Value::as_object).filter(|r| !r.is_empty()) else {
-        sink.error("OperationMustHaveResponse", &op.pointer, "The operation must have at least one response.");
+    let Some(responses) = op.op.get("responses").and_then(Value::as_object) else {
+        sink.report(Rule::OperationMustHaveResponse, &op.pointer, "The operation must have a 'responses' object.");
         return;
     };
+    // A webhook trigger's output is its notification content; the platform accepts `{}` there.
+    let webhook_trigger = op.is_trigger() && op.path_item.contains_key("x-ms-notification-content");
+    if responses.is_empty() && webhook_trigger {
+        return;
+    }
     let mut success_with_schema = 0;
     let mut has_success = false;
     for (code, response) in responses {
         let pointer = join(&base, code);
         let is_status = code.len() == 3 && code.bytes().all(|b| b.is_ascii_digit());
         if !is_status && code != "default" {
-            sink.error(
-                "ResponseMustBeDefaultOrHttpStatusCode",
+            sink.report(
+                Rule::ResponseMustBeDefaultOrHttpStatusCode,
                 &pointer,
                 format!("The response '{code}' must be 'default' or an HTTP status code."),
             );
@@ -174,23 +200,23 @@ fn responses(op: &Operation<'_>, sink: &mut Sink) {
             success_with_schema += usize::from(has_schema);
         }
         if code == "default" && has_schema {
-            sink.warning(
-                "DefaultResponseHasSchema",
+            sink.report(
+                Rule::DefaultResponseHasSchema,
                 &pointer,
                 "The 'default' response should not have a schema definition.",
             );
         }
     }
     if !has_success {
-        sink.warning(
-            "OperationShouldHaveSuccessfulResponse",
+        sink.report(
+            Rule::OperationShouldHaveSuccessfulResponse,
             &base,
             "The operation should define a successful (2xx) response.",
         );
     }
     if success_with_schema > 1 {
-        sink.warning(
-            "OperationHasManyResponsesWithSchema",
+        sink.report(
+            Rule::OperationHasManyResponsesWithSchema,
             &base,
             "More than one successful response has a schema; only one schema will be used in the designer.",
         );
@@ -204,26 +230,34 @@ fn parameters(doc: &Value, op: &Operation<'_>, params: &[Parameter<'_>], sink: &
     for p in params {
         let (name, location) = (p.name(), p.location());
         if name.eq_ignore_ascii_case("connectionId") {
-            sink.error("ConnectionIdParameterNotAllowed", &p.pointer, "A parameter must not be named 'connectionId'.");
+            sink.report(
+                Rule::ConnectionIdParameterNotAllowed,
+                &p.pointer,
+                "A parameter must not be named 'connectionId'.",
+            );
         }
         match location {
             "body" => {
                 bodies += 1;
                 if op.method == "get" {
-                    sink.error(
-                        "BodyOrFormDataParameterInFetchOperationNotAllowed",
+                    sink.report(
+                        Rule::BodyOrFormDataParameterInFetchOperationNotAllowed,
                         &p.pointer,
                         "A GET operation must not have a body parameter.",
                     );
                 }
                 if p.param.get("schema").is_none() {
-                    sink.error("BodyParameterSchemaRequired", &p.pointer, "A body parameter must have a 'schema'.");
+                    sink.report(
+                        Rule::BodyParameterSchemaRequired,
+                        &p.pointer,
+                        "A body parameter must have a 'schema'.",
+                    );
                 }
             }
             _ => {
                 if p.param.get("schema").is_some() {
-                    sink.error(
-                        "NonBodyParameterSchemaNotValid",
+                    sink.report(
+                        Rule::NonBodyParameterSchemaNotValid,
                         &p.pointer,
                         "Only a body parameter may have a 'schema'.",
                     );
@@ -233,8 +267,8 @@ fn parameters(doc: &Value, op: &Operation<'_>, params: &[Parameter<'_>], sink: &
         if location == "formData" {
             form_data = true;
             if op.method == "get" {
-                sink.error(
-                    "BodyOrFormDataParameterInFetchOperationNotAllowed",
+                sink.report(
+                    Rule::BodyOrFormDataParameterInFetchOperationNotAllowed,
                     &p.pointer,
                     "A GET operation must not have a formData parameter.",
                 );
@@ -242,30 +276,30 @@ fn parameters(doc: &Value, op: &Operation<'_>, params: &[Parameter<'_>], sink: &
         }
         if location == "path" {
             if !p.required() {
-                sink.error(
-                    "PathParameterMustBeRequired",
+                sink.report(
+                    Rule::PathParameterMustBeRequired,
                     &p.pointer,
                     format!("The path parameter '{name}' must be required."),
                 );
             }
             if !template.contains(&name) {
-                sink.error(
-                    "PathParameterNotDefinedInTemplate",
+                sink.report(
+                    Rule::PathParameterNotDefinedInTemplate,
                     &p.pointer,
                     format!("The path parameter '{name}' is not in the path template '{}'.", op.path),
                 );
             }
             if p.param.get("x-ms-url-encoding").is_none() {
-                sink.warning(
-                    "PathParameterMissingEncoding",
+                sink.report(
+                    Rule::PathParameterMissingEncoding,
                     &p.pointer,
                     format!("The path parameter '{name}' should declare \"x-ms-url-encoding\": \"single\"."),
                 );
             }
         }
         if location == "query" && p.param.get("x-ms-url-encoding").is_some() {
-            sink.warning(
-                "QueryParameterEncodingNotSupported",
+            sink.report(
+                Rule::QueryParameterEncodingNotSupported,
                 &p.pointer,
                 "'x-ms-url-encoding' is not supported on query parameters.",
             );
@@ -274,8 +308,8 @@ fn parameters(doc: &Value, op: &Operation<'_>, params: &[Parameter<'_>], sink: &
             let multi_ok = matches!(location, "query" | "formData");
             let supported = matches!(format, "csv" | "ssv" | "tsv" | "pipes") || (format == "multi" && multi_ok);
             if !supported {
-                sink.error(
-                    "CollectionFormatValueNotSupported",
+                sink.report(
+                    Rule::CollectionFormatValueNotSupported,
                     &join(&p.pointer, "collectionFormat"),
                     format!("The collection format '{format}' is not supported here."),
                 );
@@ -286,23 +320,23 @@ fn parameters(doc: &Value, op: &Operation<'_>, params: &[Parameter<'_>], sink: &
     }
     for var in template {
         if !params.iter().any(|p| p.location() == "path" && p.name() == var) {
-            sink.error(
-                "OperationMissingPathParameter",
+            sink.report(
+                Rule::OperationMissingPathParameter,
                 &op.pointer,
                 format!("The path variable '{{{var}}}' has no path parameter."),
             );
         }
     }
     if bodies > 1 {
-        sink.error(
-            "OperationParametersContainMultipleBodyParameters",
+        sink.report(
+            Rule::OperationParametersContainMultipleBodyParameters,
             &op.pointer,
             "The operation has more than one body parameter.",
         );
     }
     if bodies > 0 && form_data {
-        sink.error(
-            "ParameterListContainsFormDataAndBody",
+        sink.report(
+            Rule::ParameterListContainsFormDataAndBody,
             &op.pointer,
             "The operation has both body and formData parameters.",
         );
@@ -311,8 +345,8 @@ fn parameters(doc: &Value, op: &Operation<'_>, params: &[Parameter<'_>], sink: &
         let consumes = op.op.get("consumes").or_else(|| doc.get("consumes")).and_then(Value::as_array);
         if consumes.is_none_or(Vec::is_empty) {
             // Certified connectors (Microsoft Bookings, Teams-Spirit, absentify) omit it: a warning.
-            sink.warning(
-                "ConsumesMissing",
+            sink.report(
+                Rule::ConsumesMissing,
                 &op.pointer,
                 "At least one supported MIME type must be provided in 'consumes'.",
             );
@@ -325,17 +359,17 @@ fn internal_defaults(p: &Parameter<'_>, sink: &mut Sink) {
     if p.visibility() != Some("internal") || p.location() == "body" {
         return;
     }
-    let has_default = p.param.get("default").is_some();
+    let has_default = p.param.get("default").is_some_and(|d| !d.is_null());
     if p.required() && !has_default {
-        sink.error(
-            "InternalRequiredParameterMissingDefault",
+        sink.report(
+            Rule::InternalRequiredParameterMissingDefault,
             &p.pointer,
             format!("The internal required parameter '{}' must have a default value.", p.name()),
         );
     }
     if !p.required() && has_default {
-        sink.warning(
-            "InternalPropertyWithDefaultOptional",
+        sink.report(
+            Rule::InternalPropertyWithDefaultOptional,
             &p.pointer,
             format!("The internal parameter '{}' has a default but is optional; make it required.", p.name()),
         );
@@ -356,8 +390,8 @@ fn raw_parameter_lists(op: &Operation<'_>, sink: &mut Sink) {
             ),
         };
         if seen.insert(key, i).is_some() {
-            sink.error(
-                "OperationParametersContainDuplicateParameter",
+            sink.report(
+                Rule::OperationParametersContainDuplicateParameter,
                 &join(&join(&op.pointer, "parameters"), &i.to_string()),
                 "The parameter is declared more than once (same name and location).",
             );

@@ -2,6 +2,7 @@
 //! they fail certification review, not the upload.
 
 use super::Sink;
+use crate::catalog::Rule;
 use crate::pointer::join;
 use crate::walk::{self, SchemaVisit};
 use serde_json::{Map, Value};
@@ -13,25 +14,25 @@ const SMALL_WORDS: [&str; 18] = [
 
 pub fn check(doc: &Value, sink: &mut Sink) {
     for op in walk::operations(doc) {
-        let summary = op.op.get("summary").and_then(Value::as_str);
-        let description = op.op.get("description").and_then(Value::as_str);
+        let summary = text(op.op, "summary");
+        let description = text(op.op, "description");
         match summary {
             Some(s) => summary_text(s, &join(&op.pointer, "summary"), false, sink),
-            None => sink.warning("RequiredValueEmpty", &op.pointer, "The operation has no 'summary'."),
+            None => sink.report(Rule::OperationSummaryMissing, &op.pointer, "The operation has no 'summary'."),
         }
         match description {
             Some(d) => sentence(d, &join(&op.pointer, "description"), sink),
-            None => sink.warning("RequiredValueEmpty", &op.pointer, "The operation has no 'description'."),
+            None => sink.report(Rule::OperationDescriptionMissing, &op.pointer, "The operation has no 'description'."),
         }
         if summary.is_some() && summary == description {
-            sink.warning(
-                "SummaryEqualsDescription",
+            sink.report(
+                Rule::SummaryEqualsDescription,
                 &op.pointer,
                 "The summary and the description should not be the same.",
             );
         }
         if op.op.get("x-ms-visibility").is_none() {
-            sink.warning("RequiredValueEmpty", &op.pointer, "The operation has no 'x-ms-visibility'.");
+            sink.report(Rule::OperationVisibilityMissing, &op.pointer, "The operation has no 'x-ms-visibility'.");
         }
         for p in walk::parameters(doc, &op) {
             // A body's schema properties are what the designer shows; they are checked below.
@@ -59,56 +60,68 @@ fn property(visit: &SchemaVisit<'_>, sink: &mut Sink) {
 
 /// A parameter or property: `x-ms-summary` (Title Case) and a sentence `description`.
 fn labelled(s: &Map<String, Value>, pointer: &str, what: &str, sink: &mut Sink) {
-    match s.get("x-ms-summary").and_then(Value::as_str) {
-        Some(summary) => summary_text(summary, &join(pointer, "x-ms-summary"), true, sink),
-        None => sink.warning("RequiredValueEmpty", pointer, format!("The {what} has no 'x-ms-summary'.")),
+    let summary = text(s, "x-ms-summary");
+    let description = text(s, "description");
+    if let Some(summary) = summary {
+        summary_text(summary, &join(pointer, "x-ms-summary"), true, sink);
     }
-    match s.get("description").and_then(Value::as_str) {
-        Some(d) => sentence(d, &join(pointer, "description"), sink),
-        None => sink.warning("RequiredValueEmpty", pointer, format!("The {what} has no 'description'.")),
+    if let Some(d) = description {
+        sentence(d, &join(pointer, "description"), sink);
     }
+    let missing = match (summary, description) {
+        (None, None) => "no 'x-ms-summary' and no 'description'",
+        (None, Some(_)) => "no 'x-ms-summary'",
+        (Some(_), None) => "no 'description'",
+        (Some(_), Some(_)) => return,
+    };
+    sink.report(Rule::SummaryOrDescriptionMissing, pointer, format!("The {what} has {missing}."));
+}
+
+/// A non-blank string value of `key`.
+fn text<'a>(s: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+    s.get(key).and_then(Value::as_str).filter(|t| !t.trim().is_empty())
 }
 
 fn summary_text(text: &str, pointer: &str, title_case: bool, sink: &mut Sink) {
-    if text.trim().is_empty() {
-        sink.warning("RequiredValueEmpty", pointer, "The summary is empty.");
-        return;
-    }
     if text.chars().count() > 80 {
-        sink.warning("FieldLengthExceeded", pointer, "A summary should be 80 characters or shorter.");
+        sink.report(Rule::FieldLengthExceeded, pointer, "A summary should be 80 characters or shorter.");
     }
     if text.contains('/') || text.chars().any(|c| !(c.is_alphanumeric() || " ()-',&".contains(c))) {
-        sink.warning(
-            "RestrictedCharactersInSummary",
+        sink.report(
+            Rule::RestrictedCharactersInSummary,
             pointer,
             format!("The summary '{text}' should contain only alphanumeric characters, spaces or parentheses."),
         );
     }
     if !text.ends_with(|c: char| c.is_alphanumeric() || c == ')') {
-        sink.warning(
-            "ValueMustEndWithAlphanumeric",
+        sink.report(
+            Rule::ValueMustEndWithAlphanumeric,
             pointer,
             format!("The summary '{text}' must end with an alphanumeric character."),
         );
     }
     if title_case && !is_title_case(text) {
-        sink.warning("SummaryNotTitleCase", pointer, format!("The summary '{text}' should be in Title Case."));
+        sink.report(Rule::SummaryNotTitleCase, pointer, format!("The summary '{text}' should be in Title Case."));
     }
 }
 
+/// Characters that may close a sentence after its punctuation: quotes, brackets, Markdown emphasis.
+const CLOSERS: &[char] = &['"', '\'', ')', ']', '}', '*', '_', '`', '\u{201d}', '\u{2019}', '\u{bb}'];
+
+/// "Full, descriptive sentences, and end in punctuation": judged by the ending only, after any
+/// closing quotes or brackets (`(for example, 10.)` and `"Done."` end in punctuation).
 fn sentence(text: &str, pointer: &str, sink: &mut Sink) {
-    let trimmed = text.trim_end();
-    let starts_well = trimmed
-        .starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit() || c == '\'' || c == '"' || c == '$' || c == '@');
-    if trimmed.is_empty() {
-        sink.warning("RequiredValueEmpty", pointer, "The description is empty.");
-    } else if !trimmed.ends_with(['.', '!', '?']) || !starts_well {
-        sink.warning(
-            "DescriptionNotSentence",
+    if !ends_in_punctuation(text) {
+        sink.report(
+            Rule::DescriptionNotSentence,
             pointer,
             format!("The description '{text}' should be a full sentence ending in punctuation."),
         );
     }
+}
+
+pub fn ends_in_punctuation(text: &str) -> bool {
+    text.trim_end().trim_end_matches(CLOSERS).ends_with(['.', '!', '?', '\u{2026}', ':', ';', '\u{3002}'])
 }
 
 /// Every word that starts with a letter starts upper-case, except small words after the first.
@@ -122,6 +135,18 @@ pub fn is_title_case(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn sentences_end_in_punctuation_after_closers() {
+        for text in
+            ["Lists the tasks.", "The ID (for example, 10.)", "Say \"Done.\"", "Pick one:", "Wait\u{2026}", "**Note.**"]
+        {
+            assert!(super::ends_in_punctuation(text), "{text}");
+        }
+        for text in ["Lists the tasks", "The ID (for example, 10)", "See https://contoso.example.com"] {
+            assert!(!super::ends_in_punctuation(text), "{text}");
+        }
+    }
+
     #[test]
     fn title_case() {
         assert!(super::is_title_case("Referral ID"));

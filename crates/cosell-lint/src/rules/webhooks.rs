@@ -1,6 +1,7 @@
 //! Webhook trigger rules: the callback URL property and the notification content.
 
 use super::Sink;
+use crate::catalog::Rule;
 use crate::pointer::join;
 use crate::walk::{self, Operation};
 use serde_json::{Map, Value};
@@ -8,7 +9,8 @@ use serde_json::{Map, Value};
 /// A property marked `x-ms-notification-url`, with what its chain of parents says.
 struct NotificationUrl {
     pointer: String,
-    is_string: bool,
+    /// The declared type is not string (an untyped property is sent as a string: accepted).
+    declares_other_type: bool,
     internal: bool,
     required_all_the_way: bool,
 }
@@ -20,8 +22,8 @@ pub fn check(doc: &Value, sink: &mut Sink) {
         for p in &params {
             if p.location() != "body" {
                 if p.param.contains_key("x-ms-notification-url") {
-                    sink.error(
-                        "NotificationUrlNotAllowedInThisPosition",
+                    sink.report(
+                        Rule::NotificationUrlNotAllowedInThisPosition,
                         &p.pointer,
                         "'x-ms-notification-url' is allowed only in the input body.",
                     );
@@ -34,20 +36,24 @@ pub fn check(doc: &Value, sink: &mut Sink) {
             }
         }
         for url in &urls {
-            if !url.is_string {
-                sink.error("NotificationUrlNotString", &url.pointer, "The notification URL property must be a string.");
+            if url.declares_other_type {
+                sink.report(
+                    Rule::NotificationUrlNotString,
+                    &url.pointer,
+                    "The notification URL property must be a string.",
+                );
             }
             if !url.internal {
-                sink.error(
-                    "NotificationUrlNotInternal",
+                sink.report(
+                    Rule::NotificationUrlNotInternal,
                     &url.pointer,
                     "The notification URL property, itself or at least one of its parents, must be internal.",
                 );
             }
             // Teams-Spirit and absentify were certified with an optional callback URL: a warning.
             if !url.required_all_the_way {
-                sink.warning(
-                    "NotificationUrlNotRequired",
+                sink.report(
+                    Rule::NotificationUrlNotRequired,
                     &url.pointer,
                     "The notification URL property must be required all the way through the schema chain.",
                 );
@@ -63,8 +69,8 @@ fn trigger_shape(op: &Operation<'_>, has_url: bool, sink: &mut Sink) {
         return;
     }
     if has_content && !has_url {
-        sink.error(
-            "WebhookOperationsMissingNotificationUrlProperty",
+        sink.report(
+            Rule::WebhookOperationsMissingNotificationUrlProperty,
             &op.pointer,
             "A webhook trigger must have a body property marked 'x-ms-notification-url'.",
         );
@@ -73,8 +79,8 @@ fn trigger_shape(op: &Operation<'_>, has_url: bool, sink: &mut Sink) {
         return;
     }
     if op.op.contains_key("x-ms-notification") {
-        sink.error(
-            "NotificationExtensionNotSupportedInWebhookOperation",
+        sink.report(
+            Rule::NotificationExtensionNotSupportedInWebhookOperation,
             &join(&op.pointer, "x-ms-notification"),
             "'x-ms-notification' is not supported on a webhook operation.",
         );
@@ -87,14 +93,14 @@ fn trigger_shape(op: &Operation<'_>, has_url: bool, sink: &mut Sink) {
             .is_some_and(|s| s.as_object().is_some_and(|o| !o.is_empty()))
     });
     if !has_content {
-        sink.warning(
-            "OperationMustHaveNotificationContentExtension",
+        sink.report(
+            Rule::OperationMustHaveNotificationContentExtension,
             &op.pointer,
             "A webhook trigger should describe its payload with 'x-ms-notification-content' on its path item.",
         );
         if !success_schema {
-            sink.warning(
-                "SchemaDefinitionSetIncorrectly",
+            sink.report(
+                Rule::SchemaDefinitionSetIncorrectly,
                 &op.pointer,
                 "Define an output schema on the 200 or 201 response or in 'x-ms-notification-content' for the webhook to be visible in the designer.",
             );
@@ -126,7 +132,7 @@ fn find_urls(
     if s.get("x-ms-notification-url") == Some(&Value::Bool(true)) {
         out.push(NotificationUrl {
             pointer: pointer.clone(),
-            is_string: s.get("type").and_then(Value::as_str) == Some("string"),
+            declares_other_type: s.get("type").is_some_and(|t| t.as_str() != Some("string")),
             internal,
             required_all_the_way: required,
         });

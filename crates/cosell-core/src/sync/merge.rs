@@ -1,0 +1,378 @@
+//! The three-way merge: each side against the base, both directions, driven by the field map.
+//!
+//! - [`outbound`] (CRM → Partner Center): only the fields the CRM changed since the base that
+//!   the CRM may write on update, as a JSON Patch with If-Match = the base's (stored) eTag.
+//! - [`inbound`] (Partner Center → CRM): only the fields Partner Center changed since the base
+//!   that it may write on update; never a rename, re-parent or re-link.
+//! - Both changed the same field: the row's `conflict` side wins, and the other value is
+//!   returned as a [`Conflict`] for the audit trail — never silently lost.
+//! - [`after_precondition_failed`]: a 412 means the referral changed since the base: re-read
+//!   it, merge inbound first, then patch with the fresh eTag.
+
+use super::base::{base_outcome, settle};
+use super::fields::{Field, Side, Transform, FIELDS};
+use super::values::{crm_values, referral_values, Read};
+use crate::dataverse::{currency, opportunity as opp, OpportunityState, OpportunityStatus};
+use crate::mapping::{AuditDirection, AuditEntry, AuditOutcome, PatchOp, PatchOperation, StepAction, UpsertStep};
+use crate::referral::{Referral, ReferralStatus, ReferralSubstatus, SolutionTag};
+use crate::snapshot::{Snapshot, SyncState};
+use crate::status;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// Both sides changed a field since the base.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Conflict {
+    pub field: &'static str,
+    /// Whose value is kept (the row's policy).
+    pub winner: Side,
+    /// The CRM's value (canonical), `None` for empty.
+    pub crm: Option<String>,
+    /// Partner Center's value (canonical), `None` for empty.
+    pub partner_center: Option<String>,
+}
+
+impl Conflict {
+    /// The losing value.
+    pub fn lost(&self) -> Option<&str> {
+        match self.winner {
+            Side::Crm => self.partner_center.as_deref(),
+            Side::PartnerCenter => self.crm.as_deref(),
+        }
+    }
+
+    /// The audit entry that records the losing value.
+    pub fn audit_entry(&self, timestamp: &str) -> AuditEntry {
+        let (kept, lost_side, direction) = match self.winner {
+            Side::Crm => (self.crm.as_deref(), "Partner Center", AuditDirection::ToPartnerCenter),
+            Side::PartnerCenter => (self.partner_center.as_deref(), "Dynamics 365", AuditDirection::FromPartnerCenter),
+        };
+        AuditEntry {
+            timestamp: timestamp.to_owned(),
+            direction,
+            outcome: AuditOutcome::Success,
+            code: Some("conflict".to_owned()),
+            message: format!(
+                "{} changed on both sides; kept {:?}, {lost_side}'s value was {:?}",
+                self.field,
+                kept.unwrap_or(""),
+                self.lost().unwrap_or("")
+            ),
+        }
+    }
+}
+
+/// What to send to Partner Center.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutboundPlan {
+    /// The If-Match header: the eTag of the base (empty operations: send nothing).
+    pub if_match: Option<String>,
+    pub operations: Vec<PatchOperation>,
+    pub conflicts: Vec<Conflict>,
+    /// The sync state to store once the PATCH succeeded; take its `eTag` from the PATCH
+    /// response (`Prefer: return=representation`).
+    pub base: SyncState,
+}
+
+/// What to write to Dataverse.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InboundPlan {
+    /// The fields Partner Center changed since the base (written or not).
+    pub changed: Vec<&'static str>,
+    /// The writes in order (empty: nothing differs from the base — an echo).
+    pub steps: Vec<UpsertStep>,
+    pub conflicts: Vec<Conflict>,
+    /// The new base (also written in the update step's sync-state column).
+    pub base: SyncState,
+}
+
+/// The 412 path: the inbound merge of the fresh referral, then the PATCH that is left.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Retry {
+    pub inbound: InboundPlan,
+    pub outbound: OutboundPlan,
+}
+
+/// CRM → Partner Center. `current`, when the executor has read the referral, adds conflict
+/// detection; without it, a referral changed since the base answers 412 (see
+/// [`after_precondition_failed`]).
+pub fn outbound(s: &Snapshot, base: &SyncState, current: Option<&Referral>) -> OutboundPlan {
+    let crm = crm_values(s, base_outcome(Some(base)));
+    outbound_from(s, &crm, base, current)
+}
+
+fn outbound_from(s: &Snapshot, crm: &Read, base: &SyncState, current: Option<&Referral>) -> OutboundPlan {
+    let pc = current.map(referral_values);
+    let doc = current.and_then(|r| serde_json::to_value(r).ok());
+    let mut ops = Vec::new();
+    let mut conflicts = Vec::new();
+    let terminal = base.status == Some(ReferralStatus::Closed);
+    for f in FIELDS.iter().filter(|f| f.sends_on_update() && !terminal) {
+        let Some(c) = crm.get(f.key) else { continue };
+        let b = base.field(f.key);
+        if c.as_deref() == b {
+            continue;
+        }
+        if let Some(p) = pc.as_ref().and_then(|pc| pc.get(f.key)) {
+            if p == c {
+                continue;
+            }
+            if p.as_deref() != b {
+                conflicts.push(Conflict {
+                    field: f.key,
+                    winner: f.conflict,
+                    crm: c.clone(),
+                    partner_center: p.clone(),
+                });
+                if f.conflict == Side::PartnerCenter {
+                    continue;
+                }
+            }
+        }
+        let exists = |path: &str| match &doc {
+            Some(d) => d.pointer(path).is_some(),
+            None => b.is_some(),
+        };
+        field_ops(f, c.as_deref(), s, base, current, &exists, &mut ops);
+    }
+    // After the PATCH, Partner Center holds what was sent.
+    let mut pc_after = pc.unwrap_or_else(|| base_read(base));
+    for f in FIELDS.iter().filter(|f| f.in_base()) {
+        if ops.iter().any(|o| Some(o.path.as_str()) == f.patch) {
+            if let Some(c) = crm.get(f.key) {
+                pc_after.insert(f.key, c.clone());
+            }
+        }
+    }
+    let mut meta = current.cloned().unwrap_or_default();
+    meta.id = meta.id.or_else(|| base.referral_id.clone());
+    meta.e_tag = meta.e_tag.or_else(|| base.e_tag.clone());
+    meta.status = meta.status.or_else(|| base.status.clone());
+    meta.substatus = meta.substatus.or_else(|| base.substatus.clone());
+    if let Some((st, sub)) = sent_status(&ops) {
+        meta.status = Some(st);
+        meta.substatus = Some(sub);
+    }
+    // Always the eTag of the base: whatever changed since then answers 412, never overwritten.
+    let if_match = base.e_tag.clone();
+    let settled = settle(Some(base), crm, &pc_after, &meta);
+    OutboundPlan { if_match, operations: ops, conflicts, base: settled }
+}
+
+/// The base as the values Partner Center held at the last sync.
+fn base_read(base: &SyncState) -> Read {
+    FIELDS.iter().filter(|f| f.in_base()).map(|f| (f.key, base.field(f.key).map(str::to_owned))).collect()
+}
+
+fn sent_status(ops: &[PatchOperation]) -> Option<(ReferralStatus, ReferralSubstatus)> {
+    let get = |p: &str| ops.iter().find(|o| o.path == p).and_then(|o| o.value.as_str());
+    Some((ReferralStatus::parse(get("/status")?), ReferralSubstatus::parse(get("/substatus")?)))
+}
+
+fn op(exists: bool, path: &str, value: Value) -> PatchOperation {
+    PatchOperation { op: if exists { PatchOp::Replace } else { PatchOp::Add }, path: path.to_owned(), value }
+}
+
+fn field_ops(
+    f: &Field,
+    c: Option<&str>,
+    s: &Snapshot,
+    base: &SyncState,
+    current: Option<&Referral>,
+    exists: &dyn Fn(&str) -> bool,
+    ops: &mut Vec<PatchOperation>,
+) {
+    let Some(path) = f.patch else { return };
+    match (f.transform, c) {
+        (Transform::Status, Some(outcome)) => status_ops(outcome, base, exists, ops),
+        // Visibility is one way: granted, never withdrawn.
+        (Transform::Flag { .. }, Some("true")) => ops.push(op(exists(path), path, Value::Bool(true))),
+        (Transform::Flag { .. }, _) => {}
+        (Transform::SolutionList, Some(_)) => {
+            let have = current.map(Referral::solutions).unwrap_or(&[]);
+            let tags = solution_tags(s, have);
+            ops.push(op(exists(path), path, serde_json::to_value(tags).unwrap_or(Value::Null)));
+        }
+        // Removing every solution is not something a sync should do (the rules flag it).
+        (Transform::SolutionList, None) => {}
+        // Cleared text is sent as empty text; a cleared amount, date or code cannot be sent.
+        (Transform::Text { .. }, None) => ops.push(op(exists(path), path, Value::from(""))),
+        (_, None) => {}
+        (t, Some(v)) => ops.push(op(exists(path), path, t.to_referral(v))),
+    }
+}
+
+/// The opportunity's outcome as a status change, when the status machine allows it.
+fn status_ops(outcome: &str, base: &SyncState, exists: &dyn Fn(&str) -> bool, ops: &mut Vec<PatchOperation>) {
+    let from = (
+        base.status.clone().unwrap_or(ReferralStatus::None),
+        base.substatus.clone().unwrap_or(ReferralSubstatus::None),
+    );
+    let state = match outcome {
+        "Won" => OpportunityState::Won,
+        "Lost" | "Declined" | "Expired" => OpportunityState::Lost,
+        _ => return,
+    };
+    let to = crate::rules::referral_status_for(state, Some((&from.0, &from.1)));
+    if status::check_transition((&from.0, &from.1), (&to.0, &to.1)).is_err() {
+        return;
+    }
+    ops.push(op(exists("/status"), "/status", Value::from(to.0.as_str())));
+    ops.push(op(exists("/substatus"), "/substatus", Value::from(to.1.as_str())));
+    if to.1 == ReferralSubstatus::Lost {
+        ops.push(op(exists("/statusReason"), "/statusReason", Value::from(crate::mapping::LOST_REASON)));
+    }
+}
+
+/// The opportunity's solutions as referral tags, each solution ID once (first row wins), in
+/// one pass: O(n log n). The set is a `serde_json::Map` (a B-tree keyed by the solution key):
+/// the WebAssembly form calls this through the create payload, and its bundle already holds
+/// that map's code, where a new set type would cost kilobytes of its 100 KB budget.
+pub fn unique_solution_tags(s: &Snapshot) -> Vec<SolutionTag> {
+    let mut seen = Map::new();
+    s.solutions
+        .iter()
+        .filter_map(crate::mapping::solution_tag)
+        .filter(|tag| seen.insert(crate::mapping::solution_key(tag.id.as_deref().unwrap_or("")), Value::Null).is_none())
+        .collect()
+}
+
+/// [`unique_solution_tags`], where a solution still attached keeps the object Partner Center
+/// has (with every property it added).
+pub fn solution_tags(s: &Snapshot, have: &[SolutionTag]) -> Vec<SolutionTag> {
+    let mut existing = Map::new();
+    for (i, t) in have.iter().enumerate() {
+        if let Some(id) = t.id.as_deref() {
+            existing.entry(crate::mapping::solution_key(id)).or_insert(Value::from(i));
+        }
+    }
+    unique_solution_tags(s)
+        .into_iter()
+        .map(|tag| {
+            let key = crate::mapping::solution_key(tag.id.as_deref().unwrap_or(""));
+            let kept = existing.get(&key).and_then(Value::as_u64).and_then(|i| have.get(usize::try_from(i).ok()?));
+            kept.cloned().unwrap_or(tag)
+        })
+        .collect()
+}
+
+/// Partner Center → CRM.
+pub fn inbound(r: &Referral, s: &Snapshot, base: &SyncState) -> InboundPlan {
+    let crm = crm_values(s, base_outcome(Some(base)));
+    inbound_from(r, s, &crm, base).0
+}
+
+fn inbound_from(r: &Referral, s: &Snapshot, crm: &Read, base: &SyncState) -> (InboundPlan, Read) {
+    let pc = referral_values(r);
+    let mut crm_after = crm.clone();
+    let mut body = Map::new();
+    let mut steps = Vec::new();
+    let mut conflicts = Vec::new();
+    let mut changed = Vec::new();
+    let mut close = None;
+    for f in FIELDS.iter().filter(|f| f.in_base()) {
+        let Some(p) = pc.get(f.key) else { continue };
+        let b = base.field(f.key);
+        if p.as_deref() == b {
+            continue;
+        }
+        changed.push(f.key);
+        if !f.update.to_crm {
+            continue;
+        }
+        // Not loaded on the CRM side: taken as unchanged since the base.
+        let c = crm.get(f.key).cloned().unwrap_or_else(|| b.map(str::to_owned));
+        if &c == p {
+            continue;
+        }
+        if c.as_deref() != b {
+            conflicts.push(Conflict { field: f.key, winner: f.conflict, crm: c.clone(), partner_center: p.clone() });
+            if f.conflict == Side::Crm {
+                continue;
+            }
+        }
+        crm_after.insert(f.key, p.clone());
+        match f.transform {
+            Transform::Status => close = close_step(p.as_deref(), r),
+            Transform::IsoCurrency => {
+                if let Some(code) = p {
+                    steps.push(currency_step(code));
+                    body.insert(
+                        format!("{}@odata.bind", opp::CURRENCY),
+                        Value::from("/transactioncurrencies({currency})"),
+                    );
+                }
+            }
+            t => {
+                let column = f.crm.column.resolve(&s.config).to_owned();
+                body.insert(column, p.as_deref().map_or(Value::Null, |v| t.to_crm(v)));
+            }
+        }
+    }
+    let settled = settle(Some(base), &crm_after, &pc, r);
+    if !body.is_empty() || close.is_some() || settled != *base {
+        body.insert(opp::SYNC_STATE.to_owned(), Value::from(settled.to_json()));
+        steps.push(crate::mapping::step("opportunity", StepAction::Update, opp::ENTITY_SET, record_filter(s, r), body));
+    }
+    steps.extend(close);
+    (InboundPlan { changed, steps, conflicts, base: settled }, crm_after)
+}
+
+/// A 412 from Partner Center: `fresh` is the referral re-read. The inbound merge runs first
+/// (Microsoft's changes reach the CRM, conflicts by policy), then the CRM's remaining changes
+/// are patched with the fresh eTag.
+pub fn after_precondition_failed(s: &Snapshot, base: &SyncState, fresh: &Referral) -> Retry {
+    let crm = crm_values(s, base_outcome(Some(base)));
+    let (inbound, crm_after) = inbound_from(fresh, s, &crm, base);
+    let outbound = outbound_from(s, &crm_after, &inbound.base, Some(fresh));
+    Retry { inbound, outbound }
+}
+
+/// The opportunity of the referral: by its row ID when the snapshot has it, else by referral ID.
+fn record_filter(s: &Snapshot, r: &Referral) -> Option<String> {
+    match (&s.opportunity.id, &r.id) {
+        (Some(id), _) => Some(format!("{} eq {id}", opp::ID)),
+        (None, Some(rid)) => Some(format!("{} eq '{}'", opp::REFERRAL_ID, rid.replace('\'', "''"))),
+        (None, None) => None,
+    }
+}
+
+fn currency_step(code: &str) -> UpsertStep {
+    crate::mapping::step(
+        "currency",
+        StepAction::Find,
+        currency::ENTITY_SET,
+        Some(format!("{} eq '{}'", currency::ISO_CODE, code.replace('\'', "''"))),
+        Map::new(),
+    )
+}
+
+/// Closed in Partner Center closes the opportunity: won, lost (Out-Sold), declined or expired
+/// (Canceled). An open outcome never reopens anything.
+pub fn close_step(outcome: Option<&str>, r: &Referral) -> Option<UpsertStep> {
+    let (action, status) = match outcome? {
+        "Won" => (StepAction::WinOpportunity, OpportunityStatus::Won),
+        "Lost" => (StepAction::LoseOpportunity, OpportunityStatus::OutSold),
+        "Declined" | "Expired" => (StepAction::LoseOpportunity, OpportunityStatus::Canceled),
+        _ => return None,
+    };
+    let mut body = Map::new();
+    body.insert(opp::STATUS.to_owned(), Value::from(status.value()));
+    if let Some(reason) = r.status_reason.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        body.insert("subject".to_owned(), Value::from(reason));
+    }
+    Some(UpsertStep {
+        name: "close".to_owned(),
+        action,
+        entity_set: opp::ENTITY_SET.to_owned(),
+        filter: None,
+        match_key: None,
+        body,
+        update: None,
+        create_only: false,
+    })
+}

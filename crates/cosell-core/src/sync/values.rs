@@ -1,0 +1,59 @@
+//! The canonical values of both sides, read through the field map.
+//!
+//! A [`Read`] maps each base field's key to its canonical value: `Some(None)` is "known to be
+//! empty", a missing key is "not loaded" (an unexpanded lookup), which never counts as a change.
+
+use super::fields::{crm_outcome, referral_outcome, Field, Transform, FIELDS};
+use crate::config::Config;
+use crate::referral::Referral;
+use crate::snapshot::Snapshot;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Canonical values by field key (see the module docs for absent keys).
+pub type Read = BTreeMap<&'static str, Option<String>>;
+
+/// The referral's value of every base field.
+pub fn referral_values(r: &Referral) -> Read {
+    let doc = serde_json::to_value(r).unwrap_or(Value::Null);
+    FIELDS.iter().filter(|f| f.in_base()).map(|f| (f.key, referral_value(f, &doc))).collect()
+}
+
+/// One field of a referral document.
+pub fn referral_value(f: &Field, doc: &Value) -> Option<String> {
+    match f.transform {
+        Transform::Status => {
+            referral_outcome(doc.get("status").and_then(Value::as_str), doc.get("substatus").and_then(Value::as_str))
+        }
+        t => doc.pointer(f.referral).and_then(|v| t.from_referral(v)),
+    }
+}
+
+/// The opportunity's value of every base field; `base_outcome` lets a lost opportunity keep a
+/// Declined or Expired outcome (see [`crm_outcome`]).
+pub fn crm_values(s: &Snapshot, base_outcome: Option<&str>) -> Read {
+    FIELDS
+        .iter()
+        .filter(|f| f.in_base())
+        .filter_map(|f| crm_value(f, s, &s.config, base_outcome).map(|v| (f.key, v)))
+        .collect()
+}
+
+/// One field of an opportunity: `None` when it is not loaded, `Some(None)` when empty.
+pub fn crm_value(f: &Field, s: &Snapshot, config: &Config, base_outcome: Option<&str>) -> Option<Option<String>> {
+    let o = &s.opportunity;
+    let column = f.crm.column.resolve(config);
+    match (f.transform, f.crm.via) {
+        (Transform::Status, _) => Some(o.state().map(|st| crm_outcome(st, base_outcome))),
+        (Transform::SolutionList, _) => {
+            Some(super::fields::canonical_solutions(s.solutions.iter().filter_map(|r| r.solution_id.as_deref())))
+        }
+        (t, None) => Some(o.columns.get(column).and_then(|v| t.from_crm(v))),
+        (t, Some(lookup)) => match o.columns.get(lookup) {
+            Some(Value::Object(row)) => Some(row.get(column).and_then(|v| t.from_crm(v))),
+            // Only the row ID is known: not loaded, so not compared.
+            _ if o.columns.get(&format!("_{lookup}_value")).is_some_and(|v| !v.is_null()) => None,
+            _ => Some(None),
+        },
+    }
+}
