@@ -18,7 +18,7 @@ pub const BODY_MAX: usize = 100;
 pub const FORM_MAX: usize = 150;
 
 /// (rule, title on the control), each ≤ 50 characters. What to do comes from the core's hint.
-const TITLES: [(RuleId, &str); 14] = [
+const TITLES: [(RuleId, &str); 15] = [
     (RuleId::NameRequired, "The opportunity needs a topic"),
     (RuleId::CustomerNameRequired, "The customer account needs a name"),
     (RuleId::CountryIso, "The account needs a two-letter country code"),
@@ -33,6 +33,7 @@ const TITLES: [(RuleId, &str); 14] = [
     (RuleId::ReadOnlyColumn, "Only the Partner Center sync writes this"),
     (RuleId::ProductsObsolete, "Products is obsolete"),
     (RuleId::StateTransition, "Partner Center does not allow this status"),
+    (RuleId::LookupNotLoaded, "Still reading the account, contact or currency"),
 ];
 
 /// (column, its label on the standard opportunity form): for columns that are not on the form,
@@ -68,7 +69,8 @@ pub fn title(rule: RuleId) -> &'static str {
 pub fn step(hint: &str) -> String {
     let hint = hint.trim().trim_end_matches('.');
     let mut text = hint;
-    while text.chars().count() >= BODY_MAX {
+    // Bytes, not characters: the hints are ASCII, and a byte count keeps char counting out of the bundle.
+    while text.len() >= BODY_MAX {
         match text.rfind([',', ';']) {
             Some(at) => text = text.get(..at).unwrap_or_default(),
             None => break,
