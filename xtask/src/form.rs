@@ -3,7 +3,8 @@
 //! `dist()` builds `crates/cosell-form` with wasm-pack (`--target no-modules`), then writes ONE
 //! classic script, `dist/webresources/cosell_/opportunity.js`: the loader from
 //! `crates/cosell-form/js/loader.js` with the wasm-bindgen glue and the gzip-compressed `.wasm`
-//! inlined as base64 (decompressed with `DecompressionStream` and instantiated asynchronously).
+//! inlined as base64 (decompressed with `DecompressionStream` and instantiated asynchronously),
+//! minified by esbuild (whitespace and syntax only).
 
 use crate::util;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -36,8 +37,10 @@ pub fn dist() -> util::Result {
     optimize(&wasm)?;
     let compressed = zopfli(&wasm)?;
     let loader = read_text(&root.join("crates/cosell-form/js/loader.js"))?;
-    let bundle =
-        loader.replacen("/*@GLUE@*/", &without_comment_lines(&glue), 1).replacen("/*@WASM@*/", &base64(&compressed), 1);
+    let assembled = loader.replacen("/*@GLUE@*/", &glue, 1).replacen("/*@WASM@*/", &base64(&compressed), 1);
+    let unminified = pkg.join("opportunity.js");
+    write(&unminified, &assembled)?;
+    let bundle = minify(&unminified)?;
     check_classic_script(&bundle)?;
     let out = root.join("dist/webresources/cosell_");
     std::fs::create_dir_all(&out).map_err(|e| format!("create {}: {e}", out.display()))?;
@@ -57,13 +60,25 @@ fn optimize(wasm: &Path) -> util::Result {
     util::run(
         Command::new("node")
             .arg(tools.join("node_modules/binaryen/bin/wasm-opt"))
-            .args(["-Oz", "--strip-debug", "--strip-producers"])
+            // Similar monomorphized functions merged, then -Os and -Oz until nothing changes: about
+            // 1.3 KB less after compression than a single -Oz.
+            .args(["--merge-similar-functions", "-Os", "-Oz", "--converge", "--strip-debug", "--strip-producers"])
             .args(["--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext"])
             .args(["--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue"])
             .arg(wasm)
             .arg("-o")
             .arg(wasm),
     )
+}
+
+/// The script without comments (the `/*!` header stays) and whitespace, syntax shortened (esbuild;
+/// names are kept, so `CoSell` and `wasm_bindgen` are what they were).
+fn minify(script: &Path) -> util::Result<String> {
+    let tools = util::root().join("crates/cosell-form/js");
+    npm_ci(&tools)?;
+    let out = script.with_extension("min.js");
+    util::run(Command::new("node").arg(tools.join("minify.mjs")).arg(script).arg(&out))?;
+    read_text(&out)
 }
 
 /// The module gzip-compressed by zopfli (from the pinned npm package; see crates/cosell-form/js).
@@ -248,30 +263,6 @@ fn public_typings(dts: &str) -> util::Result<String> {
     Ok(out)
 }
 
-/// The generated glue without its whole-line comments and indentation (its documentation lives in
-/// opportunity.d.ts); every code line is kept as it is, so the script is unchanged.
-fn without_comment_lines(js: &str) -> String {
-    let mut out = String::with_capacity(js.len());
-    let mut in_block = false;
-    for line in js.lines() {
-        let code = line.trim();
-        if in_block {
-            in_block = !code.contains("*/");
-            continue;
-        }
-        if code.starts_with("/*") {
-            in_block = !code.contains("*/");
-            continue;
-        }
-        if code.is_empty() || code.starts_with("//") {
-            continue;
-        }
-        out.push_str(code);
-        out.push('\n');
-    }
-    out
-}
-
 /// Standard base64 with padding.
 fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -422,12 +413,6 @@ mod tests {
         assert!(check_classic_script("var a = 1;").is_ok());
         assert!(check_classic_script("x = new Function('a')").is_err());
         assert!(check_classic_script("a;\nexport const b = 1;").is_err());
-    }
-
-    #[test]
-    fn comment_lines_go_code_stays() {
-        let js = "/**\n * doc\n */\n    function f(a) {\n        // note\n        return `${a}`; // kept\n    }\n";
-        assert_eq!(without_comment_lines(js), "function f(a) {\nreturn `${a}`; // kept\n}\n");
     }
 
     #[test]

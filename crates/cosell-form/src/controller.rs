@@ -465,8 +465,7 @@ impl Controller {
             self.failed.push(read.clone());
         }
         if self.failure.is_none() {
-            let text =
-                format!("Co-sell checks paused ({}); retrying, saving is not blocked.", texts::sentence(&error.0, 60));
+            let text = format!("Co-sell checks paused ({}); retrying, saving is not blocked.", error.0);
             self.form.set_form_notification(&text, FormLevel::Warning, LOAD_WARNING_ID);
             self.failure = Some(error.0.clone());
         }
@@ -594,7 +593,11 @@ impl Controller {
                     self.form.clear_form_notification(UNREADABLE_ID);
                 }
                 let co_sell = snapshot.syncs() || shares_with_microsoft(&snapshot.opportunity);
-                (validate(&snapshot), snapshot.syncs(), co_sell)
+                let mut findings = validate(&snapshot);
+                // The form reads every lookup's row itself: one not loaded yet is on its way (or
+                // failing, which the load warning says), so that finding is not the seller's to act on.
+                findings.retain(|f| f.rule != RuleId::LookupNotLoaded);
+                (findings, snapshot.syncs(), co_sell)
             }
             // A value the core cannot read switches nothing off: this check is skipped, the next
             // change checks again.

@@ -94,7 +94,7 @@ pub fn summary(items: &[Item]) -> Option<(String, FormLevel)> {
         (format!("Partner Center advice ({n} item{}, saving is not blocked).", plural(n)), detail, level)
     };
     let text = format!("{head} {}.", detail.trim().trim_end_matches('.'));
-    Some((if text.chars().count() <= FORM_MAX { text } else { head }, level))
+    Some((if text.len() <= FORM_MAX { text } else { head }, level))
 }
 
 impl Shown {

@@ -18,7 +18,7 @@ pub const BODY_MAX: usize = 100;
 pub const FORM_MAX: usize = 150;
 
 /// (rule, title on the control), each ≤ 50 characters. What to do comes from the core's hint.
-const TITLES: [(RuleId, &str); 14] = [
+const TITLES: [(RuleId, &str); 15] = [
     (RuleId::NameRequired, "The opportunity needs a topic"),
     (RuleId::CustomerNameRequired, "The customer account needs a name"),
     (RuleId::CountryIso, "The account needs a two-letter country code"),
@@ -33,6 +33,7 @@ const TITLES: [(RuleId, &str); 14] = [
     (RuleId::ReadOnlyColumn, "Only the Partner Center sync writes this"),
     (RuleId::ProductsObsolete, "Products is obsolete"),
     (RuleId::StateTransition, "Partner Center does not allow this status"),
+    (RuleId::LookupNotLoaded, "Still reading the account, contact or currency"),
 ];
 
 /// (column, its label on the standard opportunity form): for columns that are not on the form,
@@ -68,7 +69,8 @@ pub fn title(rule: RuleId) -> &'static str {
 pub fn step(hint: &str) -> String {
     let hint = hint.trim().trim_end_matches('.');
     let mut text = hint;
-    while text.chars().count() >= BODY_MAX {
+    // Bytes, not characters: the hints are ASCII, and a byte count keeps char counting out of the bundle.
+    while text.len() >= BODY_MAX {
         match text.rfind([',', ';']) {
             Some(at) => text = text.get(..at).unwrap_or_default(),
             None => break,
@@ -99,27 +101,6 @@ pub fn next_step(not_now: NotNow, label: &str) -> String {
         NotNow::NotOnForm => format!("{label} is not on this form: set it on the main form before syncing."),
         NotNow::ReadOnlyForm => "This form is read-only: open the record to edit it.".to_owned(),
     }
-}
-
-/// A sentence for a form notification: a trailing period is not doubled, and a text longer than
-/// `max` ends at a word with "…" (never mid-word).
-pub fn sentence(text: &str, max: usize) -> String {
-    let text = text.trim().trim_end_matches('.');
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let mut out = String::new();
-    for word in text.split_whitespace() {
-        if out.chars().count() + word.chars().count() + 2 > max {
-            break;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out.push('…');
-    out
 }
 
 #[cfg(test)]
@@ -158,15 +139,5 @@ mod tests {
             }
             assert_eq!(super::label(column), *label);
         }
-    }
-
-    #[test]
-    fn sentences_are_never_doubled_or_cut_mid_word() {
-        assert_eq!(sentence("An unexpected error occurred.", 100), "An unexpected error occurred");
-        assert_eq!(sentence("one two three four", 12), "one two…");
-        assert_eq!(sentence("abcdefghij", 5), "…");
-        let long = "word ".repeat(60);
-        let cut = sentence(&long, 100);
-        assert!(cut.chars().count() <= 100 && cut.ends_with("word…"), "{cut}");
     }
 }

@@ -113,8 +113,6 @@ extern "C" {
     fn add_on_load(this: &ControlRef, handler: &Function) -> Result<(), JsValue>;
     #[wasm_bindgen(method, catch, js_name = removeOnLoad)]
     fn remove_on_load(this: &ControlRef, handler: &Function) -> Result<(), JsValue>;
-    #[wasm_bindgen(method, catch, js_name = getLabel)]
-    fn get_label(this: &ControlRef) -> Result<String, JsValue>;
     #[wasm_bindgen(method, catch, js_name = getVisible)]
     fn get_visible(this: &ControlRef) -> Result<bool, JsValue>;
     #[wasm_bindgen(method, catch, js_name = getContentWindow)]
@@ -368,11 +366,6 @@ impl Control {
             && Reflect::set(&options, &"uniqueId".into(), &id.into()).is_ok()
             && Reflect::set(&options, &"actions".into(), &Array::of1(&action)).is_ok();
         ok && self.0.add_notification(&options).is_ok()
-    }
-
-    /// The control's label, as the form shows it.
-    pub fn label(&self) -> Option<String> {
-        self.0.get_label().ok().filter(|l| !l.trim().is_empty())
     }
 
     /// Whether the control is shown (true when the client cannot say).
