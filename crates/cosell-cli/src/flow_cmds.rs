@@ -137,8 +137,10 @@ fn run_flow(flow_path: &Path, trigger_path: &Path, state: Option<&Path>) -> Resu
         bind(&mut host, f, &fakes);
     }
     for child in children {
+        host.check(&child).map_err(|e| bad(&child.name, Some(e.path), e.message))?;
         host.add_flow(child);
     }
+    host.check(&flow).map_err(|e| bad(&flow_input.name, Some(e.path), e.message))?;
     let record = host.run(&flow, trigger);
     if let Some(dir) = state {
         write_state(dir, &fakes, &record, seed)?;

@@ -320,6 +320,15 @@ fn run_error_paths() {
     let nope = write(&dir, "nope.json", &flow_document(json!({"A": {"type": "Compose", "inputs": "@body('Nope')"}})));
     cosell(&["flow", "run", &nope, "--trigger", &trigger])
         .bad_input(&["$.properties.definition.actions.A.inputs: expression", "body('Nope') names no action"]);
+    let op = write(
+        &dir,
+        "op.json",
+        &flow_document(
+            json!({"A": {"type": "OpenApiConnection", "inputs": {"host": {"connectionName": "shared_pc", "operationId": "GetEverything"}}}}),
+        ),
+    );
+    cosell(&["flow", "run", &op, "--trigger", &trigger])
+        .bad_input(&["op.json: $.properties.definition.actions.A.inputs.host.operationId: the connector bound to shared_pc has no operation GetEverything"]);
     let kind = write(&dir, "kind.json", &flow_document(json!({"A": {"type": "Http"}})));
     cosell(&["flow", "run", &kind, "--trigger", &trigger])
         .bad_input(&["$.properties.definition.actions.A.type: action type Http is not supported"]);
