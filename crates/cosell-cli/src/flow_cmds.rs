@@ -67,8 +67,33 @@ fn eval(expression: &str, context: Option<&Path>) -> Result<Outcome, Failure> {
         evaluate_expression(expression, &scope)
     };
     let value = result.map_err(|e| bad("expression", None, e.to_string()))?;
-    print_json(&value)?;
+    print_json(&plain_numbers(value))?;
     Ok(Outcome::Ok)
+}
+
+/// Numbers keep their spelling under the CLI's arbitrary precision, so `json('1e2')` would print
+/// `1e+2`; an integral value written with an exponent prints as the integer, as Power Automate
+/// shows it. Other numbers print as written.
+fn plain_numbers(value: Value) -> Value {
+    match value {
+        Value::Number(n) => {
+            let text = n.to_string();
+            let integral = text
+                .contains(['e', 'E'])
+                .then(|| text.parse::<f64>().ok())
+                .flatten()
+                .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15);
+            // The bound above keeps the value exact in an i64.
+            #[allow(clippy::cast_possible_truncation)]
+            match integral {
+                Some(f) => Value::from(f as i64),
+                None => Value::Number(n),
+            }
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(plain_numbers).collect()),
+        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, plain_numbers(v))).collect()),
+        other => other,
+    }
 }
 
 /// The fakes a CLI run binds, by the API name of each connection reference.
@@ -137,8 +162,10 @@ fn run_flow(flow_path: &Path, trigger_path: &Path, state: Option<&Path>) -> Resu
         bind(&mut host, f, &fakes);
     }
     for child in children {
+        host.check(&child).map_err(|e| bad(&child.name, Some(e.path), e.message))?;
         host.add_flow(child);
     }
+    host.check(&flow).map_err(|e| bad(&flow_input.name, Some(e.path), e.message))?;
     let record = host.run(&flow, trigger);
     if let Some(dir) = state {
         write_state(dir, &fakes, &record, seed)?;

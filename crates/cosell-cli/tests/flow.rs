@@ -87,6 +87,13 @@ fn eval_prints_the_documented_examples() {
 }
 
 #[test]
+fn eval_prints_integral_exponent_numbers_as_integers() {
+    let out = cosell(&["flow", "eval", "json('[1e2, 2E+3, -5e0, 1e-7, 1.50, 12345678901234567890]')"]).exit(0);
+    assert_eq!(out.stdout.split_whitespace().collect::<String>(), "[100,2000,-5,1e-7,1.50,12345678901234567890]");
+    assert_eq!(cosell(&["flow", "eval", "--", "-5"]).exit(0).stdout, "-5\n");
+}
+
+#[test]
 fn eval_takes_the_leading_at_and_templates() {
     assert_eq!(cosell(&["flow", "eval", "@add(1, 2)"]).exit(0).stdout, "3\n");
     assert_eq!(cosell(&["flow", "eval", "sum: @{add(1, 2)}"]).exit(0).stdout, "\"sum: 3\"\n");
@@ -320,6 +327,15 @@ fn run_error_paths() {
     let nope = write(&dir, "nope.json", &flow_document(json!({"A": {"type": "Compose", "inputs": "@body('Nope')"}})));
     cosell(&["flow", "run", &nope, "--trigger", &trigger])
         .bad_input(&["$.properties.definition.actions.A.inputs: expression", "body('Nope') names no action"]);
+    let op = write(
+        &dir,
+        "op.json",
+        &flow_document(
+            json!({"A": {"type": "OpenApiConnection", "inputs": {"host": {"connectionName": "shared_pc", "operationId": "GetEverything"}}}}),
+        ),
+    );
+    cosell(&["flow", "run", &op, "--trigger", &trigger])
+        .bad_input(&["op.json: $.properties.definition.actions.A.inputs.host.operationId: the connector bound to shared_pc has no operation GetEverything"]);
     let kind = write(&dir, "kind.json", &flow_document(json!({"A": {"type": "Http"}})));
     cosell(&["flow", "run", &kind, "--trigger", &trigger])
         .bad_input(&["$.properties.definition.actions.A.type: action type Http is not supported"]);

@@ -157,6 +157,8 @@ const CASES: &[(&str, Outcome)] = &[
     ("equals('1', 1)", V("false")),
     ("less(null, 'a')", V("true")),
     ("less(1, 'a')", E("cannot compare integer with string")),
+    ("greater(null, 1)", E("greater(): cannot compare null with integer")),
+    ("json('{}').a", E("property 'a' doesn't exist; the object is empty")),
     ("greater(true, false)", V("true")),
     ("lessOrEquals(1.5, 2)", V("true")),
     ("greater(json('{}'), json('{}'))", E("cannot compare object with object")),

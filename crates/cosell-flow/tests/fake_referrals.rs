@@ -348,3 +348,30 @@ fn skip_applies_before_top() {
     let next = paged.body["@odata.nextLink"].as_str().unwrap();
     assert!(next.contains("$skip=2") && next.contains("$top=2"), "the link carries what is left of $top: {next}");
 }
+
+#[test]
+fn host_check_refuses_an_operation_the_bound_connector_does_not_define() {
+    let doc = |op: &str| {
+        Flow::from_value(
+            &json!({"definition": {"triggers": {"manual": {"type": "Request", "kind": "Button"}},
+                "actions": {"Scope": {"type": "Scope", "actions": {"Get": {"type": "OpenApiConnection",
+                    "inputs": {"host": {"connectionName": "pc", "operationId": op}}}}}}}}),
+            "f",
+            None,
+        )
+        .unwrap()
+    };
+    let mut host = Host::new(START, 1);
+    host.bind("pc", PartnerCenterReferrals::new());
+    let err = host.check(&doc("GetAllReferralz")).unwrap_err();
+    assert_eq!(err.path, "$.definition.actions.Scope.actions.Get.inputs.host.operationId");
+    assert!(err.message.starts_with("the connector bound to pc has no operation GetAllReferralz (it has "), "{err}");
+    assert!(err.message.contains("GetAllReferrals"), "{err}");
+    host.check(&doc("GetAllReferrals")).unwrap();
+    host.check(&doc("@{'computed'}")).unwrap();
+    // Unbound connections and services that do not know their operations are left to the run.
+    Host::new(START, 1).check(&doc("GetAllReferralz")).unwrap();
+    let mut dv_host = Host::new(START, 1);
+    dv_host.bind("pc", cosell_flow::fake::Dataverse::new());
+    dv_host.check(&doc("PerformBoundAction")).unwrap();
+}

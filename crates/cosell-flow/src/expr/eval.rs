@@ -149,6 +149,9 @@ pub(crate) fn member(target: Value, key: &Value, safe: bool) -> Result<Value, St
             }
             let mut names: Vec<&str> = map.keys().map(String::as_str).collect();
             names.truncate(20);
+            if names.is_empty() {
+                return Err(format!("property '{name}' doesn't exist; the object is empty"));
+            }
             Err(format!("property '{name}' doesn't exist; the object has '{}'", names.join("', '")))
         }
         (Value::Array(mut items), Value::Number(n)) => {

@@ -80,6 +80,10 @@ impl Service for PartnerCenterEvents {
     fn call(&mut self, request: &ConnectorRequest) -> Answer {
         self.0.respond(request)
     }
+
+    fn operations(&self) -> Option<Vec<String>> {
+        self.0.with(None, |s| Some(s.connector.operation_ids().into_iter().map(str::to_owned).collect()))
+    }
 }
 
 impl FakeState for State {

@@ -133,16 +133,16 @@ fn tokenize(text: &str) -> Result<Vec<(usize, Token)>, String> {
 }
 
 /// An unquoted OData date (`2025-01-01`) or date-time with a zone (`…T00:00:00Z`, `…+02:00`).
-fn instant_literal(word: &str) -> Option<i64> {
+fn instant_literal(word: &str) -> Option<Operand> {
     let shaped = word.len() >= 10
         && word.char_indices().take(10).all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() });
     let zoned =
         word.len() == 10 || word.ends_with(['Z', 'z']) || word.get(10..).is_some_and(|t| t.contains(['+', '-']));
-    if shaped && zoned {
-        crate::run::parse_instant(word)
-    } else {
-        None
+    if !(shaped && zoned) {
+        return None;
     }
+    let unix_millis = crate::run::parse_instant(word)?;
+    Some(Operand::Instant { text: word.to_owned(), unix_millis, date_only: word.len() == 10 })
 }
 
 fn is_guid(word: &str) -> bool {
@@ -265,15 +265,12 @@ impl Parser {
         match t {
             Token::Str(s) => Ok(Operand::Literal(Value::String(s))),
             Token::Number(n) => Ok(Operand::Literal(serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number))),
+            Token::Word(w) if let Some(instant) = instant_literal(&w) => Ok(instant),
             Token::Word(w) => match w.to_ascii_lowercase().as_str() {
                 "null" => Ok(Operand::Literal(Value::Null)),
                 "true" => Ok(Operand::Literal(Value::Bool(true))),
                 "false" => Ok(Operand::Literal(Value::Bool(false))),
                 _ if is_guid(&w) => Ok(Operand::Guid(w)),
-                _ if instant_literal(&w).is_some() => {
-                    let unix_millis = instant_literal(&w).unwrap_or_default();
-                    Ok(Operand::Instant { date_only: !w.contains('T'), text: w, unix_millis })
-                }
                 _ if w.contains(':') || matches!(self.tokens.get(self.at), Some((_, Token::Open))) => {
                     Err(format!("at position {pos}: '{w}' is not supported by this fake (lambdas and functions other than startswith, endswith, contains)"))
                 }

@@ -496,15 +496,7 @@ impl Run<'_> {
     /// The service a connection is bound to: by connection name, then by the API name in the
     /// flow's connection reference, then by the last segment of `host.apiId`.
     pub fn service_key(&self, connection: &str, host: Option<&Value>) -> Result<String, String> {
-        let api =
-            self.flow.connection_references.get(connection).and_then(|r| r.get("api")).and_then(|a| a.get("name"));
-        let api_id = host.and_then(|h| h.get("apiId")).and_then(Value::as_str).and_then(|id| id.rsplit('/').next());
-        [Some(connection), api.and_then(Value::as_str), api_id]
-            .into_iter()
-            .flatten()
-            .find(|k| self.host.services.contains_key(*k))
-            .map(str::to_owned)
-            .ok_or_else(|| format!("no service is bound to connection {connection}"))
+        self.host.service_key(self.flow, connection, host)
     }
 
     pub fn workflow_object(&self) -> Value {

@@ -3,7 +3,7 @@
 //! caller builds it; nothing in it reads the real clock or the environment.
 
 use super::clock::Random;
-use super::definition::Flow;
+use super::definition::{Flow, FlowError, Kind};
 use super::engine;
 use super::record::RunRecord;
 use super::service::Service;
@@ -118,6 +118,44 @@ impl Host {
         let record = engine::run_flow(self, flow, trigger, 0);
         self.running = outer;
         record
+    }
+
+    /// The service a connection of `flow` is bound to: by connection name, then by the API name
+    /// in the flow's connection reference, then by the last segment of `host.apiId`.
+    pub(crate) fn service_key(&self, flow: &Flow, connection: &str, host: Option<&Value>) -> Result<String, String> {
+        let api = flow.connection_references.get(connection).and_then(|r| r.get("api")).and_then(|a| a.get("name"));
+        let api_id = host.and_then(|h| h.get("apiId")).and_then(Value::as_str).and_then(|id| id.rsplit('/').next());
+        [Some(connection), api.and_then(Value::as_str), api_id]
+            .into_iter()
+            .flatten()
+            .find(|k| self.services.contains_key(*k))
+            .map(str::to_owned)
+            .ok_or_else(|| format!("no service is bound to connection {connection}"))
+    }
+
+    /// What the flow's bound connectors refuse when it is saved: an OpenApiConnection action
+    /// whose operationId the connector does not define (checked where the service knows its
+    /// operations; an unbound connection or a computed operationId is left to the run).
+    pub fn check(&self, flow: &Flow) -> Result<(), FlowError> {
+        for action in flow.all_actions() {
+            if !matches!(action.kind, Kind::OpenApiConnection) {
+                continue;
+            }
+            let inputs_path = super::path::child(&action.path, "inputs");
+            let (connection, operation) = super::definition::host_of(&action.inputs, &inputs_path)?;
+            let Ok(key) = self.service_key(flow, &connection, action.inputs.get("host")) else { continue };
+            let known = self.services.get(&key).and_then(|s| s.operations());
+            if let Some(known) = known.filter(|k| !operation.contains('@') && !k.contains(&operation)) {
+                return Err(FlowError::new(
+                    super::path::child(&super::path::child(&inputs_path, "host"), "operationId"),
+                    format!(
+                        "the connector bound to {connection} has no operation {operation} (it has {})",
+                        known.join(", ")
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 
     pub(crate) fn child_flow(&self, reference: &str) -> Option<Flow> {

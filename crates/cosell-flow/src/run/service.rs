@@ -53,6 +53,12 @@ pub trait Service {
     /// Answers one operation.
     fn call(&mut self, request: &ConnectorRequest) -> Answer;
 
+    /// The operationIds the connector defines, when its definition is known (a fake built from
+    /// the connector's swagger): [`crate::run::Host::check`] refuses an action calling another.
+    fn operations(&self) -> Option<Vec<String>> {
+        None
+    }
+
     /// Whether `event` fires an `OpenApiConnectionWebhook` trigger with these evaluated
     /// parameters: `Ok(Some(outputs))` (what `triggerOutputs()` returns), `Ok(None)` when the
     /// trigger's filters do not match, `Err` when the subscription itself is invalid.

@@ -8,7 +8,7 @@ use std::cmp::Ordering;
 use serde_json::Value;
 
 use super::{row, Args, Builtin};
-use crate::expr::value::{compare, equal};
+use crate::expr::value::{compare, equal, type_name};
 
 pub(super) const FUNCTIONS: &[Builtin] = &[
     row("equals", 2, 2, equals),
@@ -38,8 +38,11 @@ fn equals(args: &mut Args<'_>) -> Result<Value, String> {
     Ok(Value::Bool(same))
 }
 
+/// Null compares as the empty string; an error names the types as given (null, not string).
 fn order(args: &Args<'_>) -> Result<Ordering, String> {
-    compare(null_as_empty(args.get(0)), null_as_empty(args.get(1)))
+    let (a, b) = (args.get(0), args.get(1));
+    compare(null_as_empty(a), null_as_empty(b))
+        .map_err(|_| format!("cannot compare {} with {}", type_name(a), type_name(b)))
 }
 
 fn greater(args: &mut Args<'_>) -> Result<Value, String> {
