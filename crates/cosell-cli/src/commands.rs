@@ -166,3 +166,32 @@ pub fn sync_retry(snapshot: &Path, referral: &Path) -> Result<Outcome, Failure> 
     print_json(&plan)?;
     Ok(Outcome::Ok)
 }
+
+/// `cosell sync inbound-lead REFERRAL LEAD`: the inbound merge on a lead, against its own base.
+pub fn sync_inbound_lead(referral: &Path, lead: &Path) -> Result<Outcome, Failure> {
+    use cosell_core::dataverse::lead as l;
+    let (r_input, referral) = referral_at(referral)?;
+    let input = Input::read(Some(lead))?;
+    let value: serde_json::Value = cosell_core::json::from_str(&input.text).map_err(|e| input.error(e))?;
+    let Some(row) = value.as_object() else {
+        return Err(input.error(cosell_core::InputError::new(
+            "$",
+            format!("expected the lead row (an object), found {}", cosell_core::wire::kind(&value)),
+        )));
+    };
+    let at = format!("$.{}", l::SYNC_STATE);
+    let base = match row.get(l::SYNC_STATE).and_then(serde_json::Value::as_str) {
+        Some(text) => cosell_core::snapshot::SyncState::parse(text, &at).map_err(|e| input.error(e))?,
+        None => cosell_core::snapshot::SyncState::default(),
+    };
+    if base.fields.is_none() {
+        return Err(input.error(cosell_core::InputError::new(
+            at,
+            "no base: the lead's sync state holds no version 1 base (a lead not landed yet is created by `map to-crm`)",
+        )));
+    }
+    let plan = cosell_core::sync::lead::inbound_lead(&referral, row, &base)
+        .map_err(|e| refusal(&e, &input, Some(&r_input)))?;
+    print_json(&plan)?;
+    Ok(Outcome::Ok)
+}

@@ -554,3 +554,32 @@ fn to_referral_plan_gives_the_two_linked_co_sell_creates() {
     let private = cosell(&["map", "to-referral", "--plan", &fixture("snapshots/private.json")], None).ok().json();
     assert!(private.get("forMicrosoft").is_none(), "{private}");
 }
+
+#[test]
+fn sync_inbound_lead_keeps_the_seller_s_edit_on_the_lead() {
+    let base = r#"{"v":1,"id":"r-1","eTag":"e1","status":"New","substatus":"Pending","fields":{"dealValue":"50000.00","currency":"USD","notes":"From Microsoft","status":"Open"}}"#;
+    let lead = serde_json::json!({
+        "leadid": "l-1", "estimatedamount": 50000, "description": "Seller: call back Tuesday",
+        "transactioncurrencyid": { "isocurrencycode": "USD" }, "cosell_syncstate": base,
+    });
+    let lead = scratch("lead.json", lead.to_string().as_bytes());
+    let referral = serde_json::json!({
+        "id": "r-1", "eTag": "e2", "status": "New", "substatus": "Pending",
+        "details": { "dealValue": 60000, "currency": "USD", "notes": "Microsoft: pilot first" }
+    });
+    let referral = scratch("lead-referral.json", referral.to_string().as_bytes());
+    let plan = cosell(&["sync", "inbound-lead", &referral, &lead], None).ok().json();
+    assert_eq!(plan["conflicts"][0]["field"], "notes", "{plan}");
+    assert_eq!(plan["conflicts"][0]["crm"], "Seller: call back Tuesday");
+    let body = &plan["steps"][0]["body"];
+    assert_eq!((body["estimatedamount"].as_f64(), body.get("description")), (Some(60000.0), None), "{plan}");
+    assert_eq!(plan["steps"][0]["filter"], "leadid eq l-1");
+    let no_base = scratch("lead-no-base.json", br#"{"leadid": "l-1"}"#);
+    cosell(&["sync", "inbound-lead", &referral, &no_base], None).bad_input(&[
+        "lead-no-base.json",
+        "$.cosell_syncstate",
+        "no base",
+    ]);
+    cosell(&["sync", "inbound-lead", &referral, &referral], None)
+        .bad_input(&["lead-referral.json", "$.cosell_syncstate"]);
+}

@@ -340,7 +340,32 @@ pub fn solution_tags(s: &Snapshot, have: &[SolutionTag]) -> Vec<SolutionTag> {
 pub fn inbound(r: &Referral, s: &Snapshot, base: &SyncState) -> Result<InboundPlan, SyncError> {
     check_referral(base, r)?;
     let crm = crm_values(s, base_outcome(Some(base)));
-    Ok(inbound_from(r, s, &crm, base).0)
+    Ok(inbound_from(r, &Target::opportunity(s, r), &crm, base).0)
+}
+
+/// The record an inbound merge writes: the opportunity, or a referral's lead (not accepted yet).
+pub(crate) struct Target<'a> {
+    /// `true` for a lead: the rows' lead columns, and no close step (the lead's lifecycle is
+    /// qualify/disqualify, planned by `mapping::to_crm`).
+    pub lead: bool,
+    pub entity_set: &'static str,
+    pub filter: Option<String>,
+    pub config: &'a crate::config::Config,
+}
+
+impl Target<'_> {
+    fn opportunity<'a>(s: &'a Snapshot, r: &Referral) -> Target<'a> {
+        Target { lead: false, entity_set: opp::ENTITY_SET, filter: record_filter(s, r), config: &s.config }
+    }
+
+    /// The column a row writes on this record, `None` when it has none here.
+    fn column(&self, f: &Field) -> Option<String> {
+        if self.lead {
+            f.lead.map(str::to_owned)
+        } else {
+            Some(f.crm.column.resolve(self.config).to_owned())
+        }
+    }
 }
 
 /// Whether the referral clears the field on purpose: only a text given as empty text is a
@@ -354,7 +379,7 @@ fn is_closed_outcome(f: &Field, c: Option<&str>) -> bool {
     f.transform == Transform::Status && c.is_some_and(|o| o != "Open")
 }
 
-fn inbound_from(r: &Referral, s: &Snapshot, crm: &Read, base: &SyncState) -> (InboundPlan, Read) {
+pub(crate) fn inbound_from(r: &Referral, target: &Target, crm: &Read, base: &SyncState) -> (InboundPlan, Read) {
     let pc = referral_values(r);
     let doc = serde_json::to_value(r).unwrap_or(Value::Null);
     let mut unread = Vec::new();
@@ -370,7 +395,7 @@ fn inbound_from(r: &Referral, s: &Snapshot, crm: &Read, base: &SyncState) -> (In
         if p.as_deref() == b {
             continue;
         }
-        if !f.update.to_crm {
+        if !f.update.to_crm || target.column(f).is_none() {
             changed.push(f.key);
             continue;
         }
@@ -407,15 +432,17 @@ fn inbound_from(r: &Referral, s: &Snapshot, crm: &Read, base: &SyncState) -> (In
                 }
             }
             t => {
-                let column = f.crm.column.resolve(&s.config).to_owned();
-                body.insert(column, p.as_deref().map_or(Value::Null, |v| t.to_crm(v)));
+                if let Some(column) = target.column(f) {
+                    body.insert(column, p.as_deref().map_or(Value::Null, |v| t.to_crm(v)));
+                }
             }
         }
     }
     let settled = settle(Some(base), &crm_after, &pc, r);
     if !body.is_empty() || close.is_some() || settled != *base {
         body.insert(opp::SYNC_STATE.to_owned(), Value::from(settled.to_json()));
-        steps.push(crate::mapping::step("opportunity", StepAction::Update, opp::ENTITY_SET, record_filter(s, r), body));
+        let name = if target.lead { "lead" } else { "opportunity" };
+        steps.push(crate::mapping::step(name, StepAction::Update, target.entity_set, target.filter.clone(), body));
     }
     steps.extend(close);
     (InboundPlan { changed, steps, conflicts, unread, base: settled }, crm_after)
@@ -428,7 +455,7 @@ fn inbound_from(r: &Referral, s: &Snapshot, crm: &Read, base: &SyncState) -> (In
 pub fn after_precondition_failed(s: &Snapshot, base: &SyncState, fresh: &Referral) -> Result<Retry, SyncError> {
     check_referral(base, fresh)?;
     let crm = crm_values(s, base_outcome(Some(base)));
-    let (inbound, crm_after) = inbound_from(fresh, s, &crm, base);
+    let (inbound, crm_after) = inbound_from(fresh, &Target::opportunity(s, fresh), &crm, base);
     let mut outbound = outbound_from(s, &crm_after, &inbound.base, Some(fresh));
     outbound.conflicts.retain(|c| !inbound.conflicts.iter().any(|i| i.field == c.field));
     Ok(Retry { inbound, outbound })

@@ -6,6 +6,7 @@
 
 pub mod base;
 pub mod fields;
+pub mod lead;
 pub mod lifecycle;
 pub mod merge;
 pub mod values;
