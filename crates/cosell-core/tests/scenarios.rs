@@ -537,6 +537,24 @@ fn outbound_with_a_newer_referral_or_no_base_etag_goes_through_the_retry() {
 }
 
 #[test]
+fn a_seller_s_closing_date_edit_and_rename_are_audited_as_not_sent() {
+    let mut w = created_world();
+    w.crm_set("estimatedclosedate", json!("2027-03-31"));
+    w.crm_set("name", json!("Contoso supply chain (phase 2)"));
+    let plan = sync::outbound(&w.snapshot(), &w.base(), Some(&w.referral()));
+    assert_eq!(plan.operations, [], "neither can be sent on update");
+    let lines: Vec<_> = plan.not_sent.iter().map(|n| n.audit_entry("2026-12-01T14:00:00Z").message).collect();
+    assert_eq!(
+        lines,
+        [
+            "name changed to \"Contoso supply chain (phase 2)\" in Dynamics 365 only: Partner Center takes no update of it",
+            "closingDate changed to \"2027-03-31\" in Dynamics 365 only: Partner Center takes no update of it",
+        ]
+    );
+    assert_eq!(plan.base.field("closingDate"), Some("2026-12-31"), "still a change since the base");
+}
+
+#[test]
 fn the_largest_realistic_base_fits_the_sync_state_column() {
     // Every text at its column size, made of the characters JSON escapes longest (\u0001 is six
     // characters); 500 solutions with 36-character IDs; a long eTag.

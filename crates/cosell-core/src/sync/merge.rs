@@ -77,17 +77,46 @@ pub struct Unread {
 impl Unread {
     /// The audit entry that says the field was not written.
     pub fn audit_entry(&self, timestamp: &str) -> AuditEntry {
-        AuditEntry {
-            timestamp: timestamp.to_owned(),
-            direction: AuditDirection::FromPartnerCenter,
-            outcome: AuditOutcome::Skipped,
-            code: Some("unread".to_owned()),
-            message: format!(
-                "{}: Partner Center's value is absent or unreadable; kept {:?}",
-                self.field,
-                self.crm.as_deref().unwrap_or("")
-            ),
-        }
+        let message = format!(
+            "{}: Partner Center's value is absent or unreadable; kept {:?}",
+            self.field,
+            self.crm.as_deref().unwrap_or("")
+        );
+        skipped(timestamp, AuditDirection::FromPartnerCenter, "unread", message)
+    }
+}
+
+/// An audit entry for a value deliberately left where it is.
+fn skipped(timestamp: &str, direction: AuditDirection, code: &str, message: String) -> AuditEntry {
+    AuditEntry {
+        timestamp: timestamp.to_owned(),
+        direction,
+        outcome: AuditOutcome::Skipped,
+        code: Some(code.to_owned()),
+        message,
+    }
+}
+
+/// A field the CRM changed since the base that no update can carry to Partner Center (the
+/// closing date, which Partner Center owns on update; the name, which has no PATCH path): it
+/// stays in Dynamics 365, and the audit says so instead of letting it vanish without a word.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NotSent {
+    pub field: &'static str,
+    /// The CRM's value (canonical).
+    pub crm: Option<String>,
+}
+
+impl NotSent {
+    /// The audit entry that says the change is not sent.
+    pub fn audit_entry(&self, timestamp: &str) -> AuditEntry {
+        let message = format!(
+            "{} changed to {:?} in Dynamics 365 only: Partner Center takes no update of it",
+            self.field,
+            self.crm.as_deref().unwrap_or("")
+        );
+        skipped(timestamp, AuditDirection::ToPartnerCenter, "not-sent", message)
     }
 }
 
@@ -144,6 +173,9 @@ pub struct OutboundPlan {
     pub if_match: Option<String>,
     pub operations: Vec<PatchOperation>,
     pub conflicts: Vec<Conflict>,
+    /// CRM changes since the base that no update can carry (see [`NotSent`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_sent: Vec<NotSent>,
     /// The sync state to store once the PATCH succeeded; take its `eTag` from the PATCH
     /// response (`Prefer: return=representation`).
     pub base: SyncState,
@@ -236,7 +268,21 @@ fn outbound_from(s: &Snapshot, crm: &Read, base: &SyncState, current: Option<&Re
     // Always the eTag of the base: whatever changed since then answers 412, never overwritten.
     let if_match = base.e_tag.clone();
     let settled = settle(Some(base), crm, &pc_after, &meta);
-    OutboundPlan { if_match, operations: ops, conflicts, base: settled }
+    let not_sent = if terminal { Vec::new() } else { not_sendable(crm, base) };
+    OutboundPlan { if_match, operations: ops, conflicts, not_sent, base: settled }
+}
+
+/// The CRM's changes since the base that no update carries. Help is left out: choosing it later
+/// is the co-sell conversion (a create), not an update.
+fn not_sendable(crm: &Read, base: &SyncState) -> Vec<NotSent> {
+    FIELDS
+        .iter()
+        .filter(|f| f.in_base() && !f.sends_on_update() && f.key != super::fields::keys::HELP)
+        .filter_map(|f| {
+            let c = crm.get(f.key)?;
+            (c.as_deref() != base.field(f.key)).then(|| NotSent { field: f.key, crm: c.clone() })
+        })
+        .collect()
 }
 
 /// The base as the values Partner Center held at the last sync.

@@ -14,8 +14,8 @@ pub mod values;
 pub use base::{base_of_referral, changed_since, is_echo_of_crm, is_echo_of_referral, settle, stored_base};
 pub use fields::{field, ColumnName, CrmColumn, Field, Ownership, Side, Transform, FIELDS};
 pub use merge::{
-    after_precondition_failed, check_referral, inbound, outbound, plan_outbound, Conflict, InboundPlan, OutboundPlan,
-    OutboundStep, Retry, SyncError, Unread,
+    after_precondition_failed, check_referral, inbound, outbound, plan_outbound, Conflict, InboundPlan, NotSent,
+    OutboundPlan, OutboundStep, Retry, SyncError, Unread,
 };
 pub use values::{crm_values, referral_values, Read};
 
