@@ -534,6 +534,9 @@ fn outbound_with_a_newer_referral_or_no_base_etag_goes_through_the_retry() {
     assert_eq!(sync::plan_outbound(&w.snapshot(), &base, None), Err(sync::SyncError::NoETag));
     let step = sync::plan_outbound(&w.snapshot(), &base, Some(&w.referral())).unwrap();
     assert_eq!(step.outbound.if_match.as_deref(), Some("\"e2\""));
+    let mut no_etag = w.referral();
+    no_etag.e_tag = None;
+    assert_eq!(sync::plan_outbound(&w.snapshot(), &base, Some(&no_etag)), Err(sync::SyncError::NoETag));
 }
 
 #[test]

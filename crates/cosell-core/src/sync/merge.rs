@@ -530,6 +530,9 @@ pub fn plan_outbound(s: &Snapshot, base: &SyncState, current: Option<&Referral>)
     let (inbound, outbound) = match current {
         Some(r) => {
             check_referral(base, r)?;
+            if base.e_tag.is_none() && r.e_tag.is_none() {
+                return Err(SyncError::NoETag);
+            }
             if base.e_tag.is_none() || r.e_tag != base.e_tag {
                 let retry = after_precondition_failed(s, base, r)?;
                 (Some(retry.inbound), retry.outbound)
