@@ -118,6 +118,13 @@ enum SyncCommand {
         /// The opportunity snapshot, with its base in `cosell_syncstate`.
         snapshot: PathBuf,
     },
+    /// Print the inbound plan for a referral's lead (not accepted yet), merged against the lead's base.
+    InboundLead {
+        /// The referral as Partner Center holds it now.
+        referral: PathBuf,
+        /// The lead row as Dataverse returns it, with its base in `cosell_syncstate`.
+        lead: PathBuf,
+    },
     /// Print the plan after a 412: the inbound merge of the re-read referral, then the PATCH left.
     Retry {
         /// The opportunity snapshot, with its base in `cosell_syncstate`.
@@ -147,6 +154,9 @@ fn main() -> ExitCode {
         }
         Command::Sync(SyncCommand::Inbound { referral, snapshot }) => {
             report(commands::sync_inbound(&referral, &snapshot))
+        }
+        Command::Sync(SyncCommand::InboundLead { referral, lead }) => {
+            report(commands::sync_inbound_lead(&referral, &lead))
         }
         Command::Sync(SyncCommand::Retry { snapshot, referral }) => report(commands::sync_retry(&snapshot, &referral)),
         Command::Map(MapCommand::ToCrm { file, environment }) => {

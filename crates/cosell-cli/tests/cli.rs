@@ -170,10 +170,10 @@ fn validate_reads_stdin() {
 
 #[test]
 fn to_referral_prints_a_create_payload_for_the_opportunity() {
-    let run = cosell(&["map", "to-referral", &fixture("snapshots/cosell.json")], None).ok();
+    let run = cosell(&["map", "to-referral", &fixture("snapshots/private.json")], None).ok();
     let referral = run.json();
-    assert_eq!(referral["externalReferenceId"], "6f1d1a9e-3c2b-4f0e-9a51-2d7c3b8e0a11");
-    assert_eq!(referral["details"]["currency"], "USD");
+    assert!(referral["externalReferenceId"].is_string(), "{referral}");
+    assert!(referral["details"]["currency"].is_string(), "{referral}");
     // The payload is itself a referral that normalize keeps unchanged.
     let again = cosell(&["referral", "normalize"], Some(&run.stdout)).ok();
     assert_eq!(again.stdout, run.stdout);
@@ -391,7 +391,113 @@ fn sync_outbound_sends_only_what_changed_since_the_base_with_the_stored_etag() {
     )
     .ok()
     .json();
-    assert_eq!(with_current["ifMatch"], plan["ifMatch"], "the base's eTag, not the current one");
+    // The referral changed since the base (another eTag): the base's If-Match is a certain 412,
+    // so the retry runs at once: Microsoft's edit is merged in first, then the patch, fresh eTag.
+    assert_eq!(with_current["ifMatch"], "\"00006d10-0000-0000-0000-5c70aa63ffff\"");
+    assert_eq!(with_current["inbound"]["changed"], serde_json::json!(["notes"]));
+    assert_eq!(with_current["operations"][0]["path"], "/details/dealValue");
+    assert!(plan.get("inbound").is_none(), "no retry without the referral now: {plan}");
+}
+
+/// The sync fixture's snapshot with its base changed by `edit`.
+fn snapshot_with_base(edit: impl Fn(&mut Value)) -> String {
+    let mut doc: Value = serde_json::from_str(&fixture_text("sync/snapshot-with-base.json")).unwrap();
+    let mut base: Value = serde_json::from_str(doc["opportunity"]["cosell_syncstate"].as_str().unwrap()).unwrap();
+    edit(&mut base);
+    doc["opportunity"]["cosell_syncstate"] = Value::from(base.to_string());
+    doc.to_string()
+}
+
+#[test]
+fn sync_inbound_never_writes_empty_for_a_value_partner_center_does_not_give() {
+    let bare = scratch("bare-referral.json", br#"{"id": "4111fffc-f9ee-4d53-bba6-569135228642"}"#);
+    let plan = cosell(&["sync", "inbound", &bare, &fixture("sync/snapshot-with-base.json")], None).ok().json();
+    let unread: Vec<&str> = plan["unread"].as_array().unwrap().iter().map(|u| u["field"].as_str().unwrap()).collect();
+    assert_eq!(unread, ["dealValue", "currency", "closingDate", "notes", "status"], "{plan}");
+    for step in plan["steps"].as_array().unwrap() {
+        for (column, value) in step["body"].as_object().unwrap() {
+            assert!(!value.is_null(), "{column} written as null: {plan}");
+        }
+    }
+    // A deal value beyond what a double holds in cents has no canonical form: not a clear either.
+    let mut huge: Value = serde_json::from_str(&fixture_text("sync/referral-edited-by-microsoft.json")).unwrap();
+    huge["details"]["dealValue"] = Value::from(9.5e13);
+    huge["details"].as_object_mut().unwrap().remove("closingDateTime");
+    let huge = scratch("huge-referral.json", huge.to_string().as_bytes());
+    let plan = cosell(&["sync", "inbound", &huge, &fixture("sync/snapshot-with-base.json")], None).ok().json();
+    let body = &plan["steps"][0]["body"];
+    assert!(body.get("estimatedvalue").is_none() && body.get("estimatedclosedate").is_none(), "{plan}");
+    assert_eq!(plan["unread"][0]["field"], "dealValue");
+    assert_eq!(body["description"], "Microsoft: customer wants a pilot first.", "the readable edit still lands");
+}
+
+#[test]
+fn sync_and_to_patch_refuse_a_referral_that_is_not_the_base_s() {
+    let mut other: Value = serde_json::from_str(&fixture_text("sync/referral-edited-by-microsoft.json")).unwrap();
+    other["id"] = Value::from("other-referral");
+    let other = scratch("other-referral.json", other.to_string().as_bytes());
+    let snapshot = fixture("sync/snapshot-with-base.json");
+    let expected = [
+        "other-referral.json",
+        "$.id",
+        "referral other-referral is not the one in the sync state (4111fffc-f9ee-4d53-bba6-569135228642)",
+    ];
+    cosell(&["sync", "inbound", &other, &snapshot], None).bad_input(&expected);
+    cosell(&["sync", "retry", &snapshot, &other], None).bad_input(&expected);
+    cosell(&["sync", "outbound", &snapshot, "--current", &other], None).bad_input(&expected);
+    cosell(&["map", "to-patch", &snapshot, &other], None).bad_input(&expected);
+}
+
+#[test]
+fn sync_outbound_without_a_base_etag_refuses_or_takes_the_retry_path() {
+    let no_etag = snapshot_with_base(|b| {
+        b.as_object_mut().unwrap().remove("eTag");
+    });
+    let no_etag = scratch("no-etag.json", no_etag.as_bytes());
+    cosell(&["sync", "outbound", &no_etag], None).bad_input(&[
+        "no-etag.json",
+        "$.opportunity.cosell_syncstate",
+        "no eTag",
+    ]);
+    let plan =
+        cosell(&["sync", "outbound", &no_etag, "--current", &fixture("sync/referral-edited-by-microsoft.json")], None)
+            .ok()
+            .json();
+    assert_eq!(plan["ifMatch"], "\"00006d10-0000-0000-0000-5c70aa63ffff\"", "{plan}");
+    assert!(plan["inbound"].is_object(), "{plan}");
+}
+
+#[test]
+fn sync_outbound_plans_the_co_sell_conversion_when_help_is_chosen_later() {
+    let private = snapshot_with_base(|b| {
+        b["fields"].as_object_mut().unwrap().remove("help");
+        b["fields"].as_object_mut().unwrap().remove("visibility");
+    });
+    let private = scratch("help-chosen-later.json", private.as_bytes());
+    let mut current: Value = serde_json::from_str(&fixture_text("sync/referral-edited-by-microsoft.json")).unwrap();
+    current["type"] = Value::from("Independent");
+    current["inviteContext"].as_object_mut().unwrap().remove("assistanceRequestCode");
+    current["eTag"] = Value::from("\"00006d10-0000-0000-0000-5c70aa630000\"");
+    let current = scratch("independent.json", current.to_string().as_bytes());
+    let plan = cosell(&["sync", "outbound", &private, "--current", &current], None).ok().json();
+    let create = &plan["conversion"]["create"];
+    assert_eq!(create["engagementId"], "37ef26aa-1d15-4533-9f93-a69bd33ab1e5", "{plan}");
+    assert_eq!(create["type"], "Shared");
+    assert_eq!(create["target"], serde_json::json!([{ "id": "msft", "type": "BusinessProfileLocation" }]));
+    assert_eq!(plan["conversion"]["base"]["fields"]["help"], "ProofOfConceptOrDemo");
+    assert_eq!(plan["conversion"]["base"]["fields"]["dealValue"], "75000.00", "the outbound's base, help added");
+    // Already co-sell (help in the base): no conversion.
+    let plan = cosell(&["sync", "outbound", &fixture("sync/snapshot-with-base.json")], None).ok().json();
+    assert!(plan.get("conversion").is_none(), "{plan}");
+}
+
+#[test]
+fn to_referral_refuses_a_co_sell_deal_without_plan() {
+    cosell(&["map", "to-referral", &fixture("snapshots/cosell.json")], None).bad_input(&[
+        "cosell.json",
+        "$.opportunity.cosell_howcanmicrosofthelp",
+        "--plan",
+    ]);
 }
 
 #[test]
@@ -447,4 +553,33 @@ fn to_referral_plan_gives_the_two_linked_co_sell_creates() {
     );
     let private = cosell(&["map", "to-referral", "--plan", &fixture("snapshots/private.json")], None).ok().json();
     assert!(private.get("forMicrosoft").is_none(), "{private}");
+}
+
+#[test]
+fn sync_inbound_lead_keeps_the_seller_s_edit_on_the_lead() {
+    let base = r#"{"v":1,"id":"r-1","eTag":"e1","status":"New","substatus":"Pending","fields":{"dealValue":"50000.00","currency":"USD","notes":"From Microsoft","status":"Open"}}"#;
+    let lead = serde_json::json!({
+        "leadid": "l-1", "estimatedamount": 50000, "description": "Seller: call back Tuesday",
+        "transactioncurrencyid": { "isocurrencycode": "USD" }, "cosell_syncstate": base,
+    });
+    let lead = scratch("lead.json", lead.to_string().as_bytes());
+    let referral = serde_json::json!({
+        "id": "r-1", "eTag": "e2", "status": "New", "substatus": "Pending",
+        "details": { "dealValue": 60000, "currency": "USD", "notes": "Microsoft: pilot first" }
+    });
+    let referral = scratch("lead-referral.json", referral.to_string().as_bytes());
+    let plan = cosell(&["sync", "inbound-lead", &referral, &lead], None).ok().json();
+    assert_eq!(plan["conflicts"][0]["field"], "notes", "{plan}");
+    assert_eq!(plan["conflicts"][0]["crm"], "Seller: call back Tuesday");
+    let body = &plan["steps"][0]["body"];
+    assert_eq!((body["estimatedamount"].as_f64(), body.get("description")), (Some(60000.0), None), "{plan}");
+    assert_eq!(plan["steps"][0]["filter"], "leadid eq l-1");
+    let no_base = scratch("lead-no-base.json", br#"{"leadid": "l-1"}"#);
+    cosell(&["sync", "inbound-lead", &referral, &no_base], None).bad_input(&[
+        "lead-no-base.json",
+        "$.cosell_syncstate",
+        "no base",
+    ]);
+    cosell(&["sync", "inbound-lead", &referral, &referral], None)
+        .bad_input(&["lead-referral.json", "$.cosell_syncstate"]);
 }

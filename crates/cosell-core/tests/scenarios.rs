@@ -160,7 +160,7 @@ fn microsoft_edits_deal_value_while_the_seller_renames_and_both_survive() {
     w.crm_set("name", json!("Contoso supply chain (phase 2)"));
 
     // Partner Center's webhook first: only the deal value is written, never the name.
-    let inbound = sync::inbound(&w.referral(), &w.snapshot(), &w.base());
+    let inbound = sync::inbound(&w.referral(), &w.snapshot(), &w.base()).unwrap();
     assert_eq!(inbound.changed, ["dealValue"]);
     assert_eq!(inbound.conflicts, []);
     let names: Vec<_> = inbound.steps.iter().map(|s| (s.name.as_str(), s.action)).collect();
@@ -196,7 +196,7 @@ fn a_stale_etag_takes_the_412_path_and_merges() {
     assert_eq!(w.patch(&stale), Err(412));
 
     // Re-read, merge inbound first, then patch what is left with the fresh eTag.
-    let retry = sync::after_precondition_failed(&w.snapshot(), &w.base(), &w.referral());
+    let retry = sync::after_precondition_failed(&w.snapshot(), &w.base(), &w.referral()).unwrap();
     assert_eq!(retry.inbound.changed, ["closingDate"]);
     assert_eq!(
         columns(&retry.inbound.steps[0]),
@@ -221,7 +221,7 @@ fn both_sides_change_the_deal_value_the_owner_wins_and_the_other_value_is_audite
     let mut w = created_world();
     w.pc_set("/details/dealValue", json!(70000));
     w.crm_set("estimatedvalue", json!(55000));
-    let retry = sync::after_precondition_failed(&w.snapshot(), &w.base(), &w.referral());
+    let retry = sync::after_precondition_failed(&w.snapshot(), &w.base(), &w.referral()).unwrap();
     let conflict = sync::Conflict {
         field: "dealValue",
         winner: Side::Crm,
@@ -231,7 +231,7 @@ fn both_sides_change_the_deal_value_the_owner_wins_and_the_other_value_is_audite
     assert_eq!(retry.inbound.conflicts, std::slice::from_ref(&conflict));
     assert_eq!(retry.inbound.steps.iter().map(columns).collect::<Vec<_>>(), [Map::new()], "the CRM value is kept");
     assert_eq!(retry.outbound.operations, [op(PatchOp::Replace, "/details/dealValue", json!(55000))]);
-    assert_eq!(retry.outbound.conflicts, std::slice::from_ref(&conflict));
+    assert_eq!(retry.outbound.conflicts, [], "reported once, by the inbound half: one audit entry");
     let audit = conflict.audit_entry("2026-12-01T14:00:00Z").line();
     assert_eq!(
         audit,
@@ -244,7 +244,7 @@ fn a_partner_center_win_on_the_closing_date_is_written_and_the_crm_value_audited
     let mut w = created_world();
     w.pc_set("/details/closingDateTime", json!("2027-01-15T00:00:00Z"));
     w.crm_set("estimatedclosedate", json!("2026-11-30"));
-    let inbound = sync::inbound(&w.referral(), &w.snapshot(), &w.base());
+    let inbound = sync::inbound(&w.referral(), &w.snapshot(), &w.base()).unwrap();
     assert_eq!(inbound.conflicts[0].winner, Side::PartnerCenter);
     assert_eq!(inbound.conflicts[0].lost(), Some("2026-11-30"));
     assert_eq!(columns(&inbound.steps[0]), json!({ "estimatedclosedate": "2027-01-15" }).as_object().unwrap().clone());
@@ -429,7 +429,7 @@ fn won_in_dynamics_closes_the_referral_and_nothing_goes_after() {
     w.crm_set("description", json!("after the win"));
     assert_eq!(sync::outbound(&w.snapshot(), &w.base(), None).operations, []);
     assert_eq!(sync::outbound(&w.snapshot(), &w.base(), Some(&w.referral())).operations, []);
-    let inbound = sync::inbound(&w.referral(), &w.snapshot(), &w.base());
+    let inbound = sync::inbound(&w.referral(), &w.snapshot(), &w.base()).unwrap();
     assert_eq!(inbound.steps, []);
 }
 
@@ -440,7 +440,7 @@ fn lost_in_partner_center_closes_the_opportunity() {
     w.pc["substatus"] = json!("Lost");
     w.pc["statusReason"] = json!("Customer chose another vendor");
     w.bump();
-    let inbound = sync::inbound(&w.referral(), &w.snapshot(), &w.base());
+    let inbound = sync::inbound(&w.referral(), &w.snapshot(), &w.base()).unwrap();
     let close = inbound.steps.last().unwrap();
     assert_eq!(close.action, StepAction::LoseOpportunity);
     assert_eq!(
@@ -452,6 +452,109 @@ fn lost_in_partner_center_closes_the_opportunity() {
     assert_eq!(w.crm["opportunity"]["statecode"], 2);
     // The opportunity's own lost state is now the agreed outcome: nothing goes back.
     assert_eq!(sync::outbound(&w.snapshot(), &w.base(), Some(&w.referral())).operations, []);
+}
+
+#[test]
+fn won_in_dynamics_while_partner_center_closed_it_lost_plans_no_close_and_audits() {
+    let mut w = created_world();
+    w.crm_set("statecode", json!(1));
+    w.crm_set("statuscode", json!(3));
+    w.pc["status"] = json!("Closed");
+    w.pc["substatus"] = json!("Lost");
+    w.bump();
+    let expected = sync::Conflict {
+        field: "status",
+        winner: Side::Crm,
+        crm: Some("Won".into()),
+        partner_center: Some("Lost".into()),
+    };
+    let inbound = sync::inbound(&w.referral(), &w.snapshot(), &w.base()).unwrap();
+    assert!(inbound.steps.iter().all(|s| s.action == StepAction::Update), "no close step: {:?}", inbound.steps);
+    assert_eq!(inbound.conflicts, std::slice::from_ref(&expected));
+    assert_eq!(inbound.base.field("status"), Some("Open"), "no agreement: the base keeps its outcome");
+    let retry = sync::after_precondition_failed(&w.snapshot(), &w.base(), &w.referral()).unwrap();
+    assert!(retry.inbound.steps.iter().all(|s| s.action == StepAction::Update));
+    assert_eq!(retry.inbound.conflicts, [expected]);
+    assert_eq!(retry.outbound.conflicts, []);
+    assert_eq!(retry.outbound.operations, [], "a closed referral takes no status change");
+}
+
+#[test]
+fn inbound_never_clears_a_crm_value_partner_center_does_not_give() {
+    let mut w = created_world();
+    for pointer in ["/details/closingDateTime", "/details/notes", "/details/currency"] {
+        let (parent, key) = pointer.rsplit_once('/').unwrap();
+        w.pc.pointer_mut(parent).unwrap().as_object_mut().unwrap().remove(key);
+    }
+    w.pc["details"]["dealValue"] = json!(9.5e13);
+    w.bump();
+    let inbound = sync::inbound(&w.referral(), &w.snapshot(), &w.base()).unwrap();
+    let unread: Vec<_> = inbound.unread.iter().map(|u| u.field).collect();
+    assert_eq!(unread, ["dealValue", "currency", "closingDate", "notes"]);
+    assert!(inbound.steps.iter().all(|s| columns(s).is_empty()), "nothing written: {:?}", inbound.steps);
+    assert_eq!(inbound.base.field("closingDate"), Some("2026-12-31"), "the base keeps the last agreed value");
+    assert_eq!(
+        inbound.unread[2].audit_entry("2026-12-01T14:00:00Z").message,
+        "closingDate: Partner Center's value is absent or unreadable; kept \"2026-12-31\""
+    );
+    // Notes given as empty text are a clear made in Partner Center: written.
+    w.pc["details"]["notes"] = json!("");
+    w.bump();
+    let inbound = sync::inbound(&w.referral(), &w.snapshot(), &w.base()).unwrap();
+    assert_eq!(columns(&inbound.steps[0]), json!({ "description": null }).as_object().unwrap().clone());
+}
+
+#[test]
+fn another_referral_than_the_base_s_is_refused() {
+    let mut w = created_world();
+    w.pc["id"] = json!("r-2");
+    let refused = sync::SyncError::OtherReferral { given: Some("r-2".into()), stored: "r-1".into() };
+    assert_eq!(sync::inbound(&w.referral(), &w.snapshot(), &w.base()), Err(refused.clone()));
+    assert_eq!(sync::after_precondition_failed(&w.snapshot(), &w.base(), &w.referral()), Err(refused.clone()));
+    assert_eq!(sync::plan_outbound(&w.snapshot(), &w.base(), Some(&w.referral())), Err(refused.clone()));
+    assert_eq!(refused.input_error().to_string(), "$.id: referral r-2 is not the one in the sync state (r-1)");
+    w.pc["id"] = json!(" R-1 ");
+    assert!(sync::inbound(&w.referral(), &w.snapshot(), &w.base()).is_ok(), "case and spaces do not matter");
+}
+
+#[test]
+fn outbound_with_a_newer_referral_or_no_base_etag_goes_through_the_retry() {
+    let mut w = created_world();
+    w.crm_set("estimatedvalue", json!(65000));
+    // Same eTag: the plain PATCH with the base's If-Match.
+    let plain = sync::plan_outbound(&w.snapshot(), &w.base(), Some(&w.referral())).unwrap();
+    assert_eq!((plain.inbound.as_ref(), plain.outbound.if_match.as_deref()), (None, Some("\"e1\"")));
+    w.pc_set("/details/notes", json!("Microsoft's note"));
+    let step = sync::plan_outbound(&w.snapshot(), &w.base(), Some(&w.referral())).unwrap();
+    assert_eq!(step.outbound.if_match.as_deref(), Some("\"e2\""), "the fresh eTag, not a certain 412");
+    assert_eq!(step.inbound.map(|i| i.changed), Some(vec!["notes"]));
+    assert_eq!(step.outbound.operations, [op(PatchOp::Replace, "/details/dealValue", json!(65000))]);
+    let mut base = w.base();
+    base.e_tag = None;
+    assert_eq!(sync::plan_outbound(&w.snapshot(), &base, None), Err(sync::SyncError::NoETag));
+    let step = sync::plan_outbound(&w.snapshot(), &base, Some(&w.referral())).unwrap();
+    assert_eq!(step.outbound.if_match.as_deref(), Some("\"e2\""));
+    let mut no_etag = w.referral();
+    no_etag.e_tag = None;
+    assert_eq!(sync::plan_outbound(&w.snapshot(), &base, Some(&no_etag)), Err(sync::SyncError::NoETag));
+}
+
+#[test]
+fn a_seller_s_closing_date_edit_and_rename_are_audited_as_not_sent() {
+    let mut w = created_world();
+    w.crm_set("estimatedclosedate", json!("2027-03-31"));
+    w.crm_set("name", json!("Contoso supply chain (phase 2)"));
+    let plan = sync::outbound(&w.snapshot(), &w.base(), Some(&w.referral()));
+    assert_eq!(plan.operations, [], "neither can be sent on update");
+    let lines: Vec<_> = plan.not_sent.iter().map(|n| n.audit_entry("2026-12-01T14:00:00Z").message).collect();
+    assert_eq!(
+        lines,
+        [
+            "name changed to \"Contoso supply chain (phase 2)\" in Dynamics 365 only: Partner Center takes no update of it",
+            "closingDate changed to \"2027-03-31\" in Dynamics 365 only: Partner Center takes no update of it",
+        ]
+    );
+    assert_eq!(plan.base.field("closingDate"), Some("2026-12-31"), "still a change since the base");
 }
 
 #[test]
@@ -498,7 +601,7 @@ fn the_412_path_when_partner_center_already_holds_the_crm_value() {
     let mut w = created_world();
     w.pc_set("/details/notes", json!("Same words"));
     w.crm_set("description", json!("Same words"));
-    let retry = sync::after_precondition_failed(&w.snapshot(), &w.base(), &w.referral());
+    let retry = sync::after_precondition_failed(&w.snapshot(), &w.base(), &w.referral()).unwrap();
     assert_eq!(retry.inbound.conflicts, []);
     assert_eq!(retry.inbound.steps.iter().map(columns).collect::<Vec<_>>(), [Map::new()], "only the new base");
     assert_eq!(retry.outbound.operations, [], "nothing left to send");
@@ -513,7 +616,7 @@ fn the_412_path_when_the_referral_was_closed_meanwhile() {
     w.pc["substatus"] = json!("Won");
     w.bump();
     w.crm_set("description", json!("late edit"));
-    let retry = sync::after_precondition_failed(&w.snapshot(), &w.base(), &w.referral());
+    let retry = sync::after_precondition_failed(&w.snapshot(), &w.base(), &w.referral()).unwrap();
     assert_eq!(retry.inbound.steps.last().map(|s| s.action), Some(StepAction::WinOpportunity));
     assert_eq!(retry.outbound.operations, [], "a closed referral takes no PATCH");
 }
@@ -570,7 +673,7 @@ mod nothing_is_lost {
                 }
             }
             w.bump();
-            let retry = sync::after_precondition_failed(&w.snapshot(), &w.base(), &w.referral());
+            let retry = sync::after_precondition_failed(&w.snapshot(), &w.base(), &w.referral()).unwrap();
             w.write(&retry.inbound.steps);
             w.patch(&PatchPlan { if_match: retry.outbound.if_match.clone(), operations: retry.outbound.operations.clone() }).unwrap();
             let mut base = retry.outbound.base.clone();
@@ -587,7 +690,7 @@ mod nothing_is_lost {
             }
             // Converged: the next round finds nothing to send or write.
             prop_assert_eq!(sync::outbound(&w.snapshot(), &w.base(), Some(&w.referral())).operations, vec![]);
-            let again = sync::inbound(&w.referral(), &w.snapshot(), &w.base());
+            let again = sync::inbound(&w.referral(), &w.snapshot(), &w.base()).unwrap();
             prop_assert!(again.steps.iter().all(|s| columns(s).is_empty()), "{:?}", again.steps);
         }
     }

@@ -523,6 +523,18 @@ fn account_names_and_postal_codes_are_normalized() {
 }
 
 #[test]
+fn a_us_zip_plus_4_matches_the_five_digit_zip() {
+    assert_eq!(account_match_key("Contoso", "98052-6399"), account_match_key("Contoso", "98052"));
+    assert_eq!(normalize_postal_code("98052 6399"), "98052");
+    assert_eq!(normalize_postal_code("980526399"), "98052");
+    assert_ne!(account_match_key("Contoso", "98052-6399"), account_match_key("Contoso", "98053"));
+    // Other shapes are kept whole: Brazil's eight digits, a Canadian code, ten digits.
+    assert_eq!(normalize_postal_code("01310-100"), "01310100");
+    assert_eq!(normalize_postal_code("K1A 0B1"), "K1A0B1");
+    assert_eq!(normalize_postal_code("1234567890"), "1234567890");
+}
+
+#[test]
 fn odata_literals_escape_quotes() {
     let mut r = incoming("Active", "Accepted");
     r.customer_profile.as_mut().unwrap().address.as_mut().unwrap().postal_code = None;

@@ -192,9 +192,16 @@ pub fn normalize_name(name: &str) -> String {
     words.join(" ")
 }
 
-/// A postal code reduced for matching: capitals, no spaces or dashes.
+/// A postal code reduced for matching: capitals, no spaces or dashes; a US ZIP+4 (nine digits,
+/// `98052-6399`) is its five-digit ZIP, so it matches the account that holds `98052`.
+/// UNCERTAIN: recognised by shape (nine digits) rather than by country, so the same rule works on
+/// a found account row that has no country; no other country uses nine-digit postal codes.
 pub fn normalize_postal_code(code: &str) -> String {
-    code.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_uppercase).collect()
+    let code: String = code.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_uppercase).collect();
+    match code.get(..5) {
+        Some(zip) if code.len() == 9 && code.bytes().all(|b| b.is_ascii_digit()) => zip.to_owned(),
+        _ => code,
+    }
 }
 
 /// The account match key: normalized name and postal code.

@@ -96,7 +96,8 @@ pub enum Transform {
     /// ✔/✖ sync marks at either end first.
     #[serde(rename_all = "camelCase")]
     Text { max_length: usize, strip_marks: bool },
-    /// An amount, canonical with exactly two decimals (`50000.00`), rounded half away from zero.
+    /// An amount, canonical with exactly two decimals (`50000.00`): the double product `v × 100`
+    /// rounded half away from zero to whole cents (see [`canonical_money`]).
     Money,
     /// A date without time: `YYYY-MM-DD` (the referral's `…T00:00:00Z` date part).
     DateOnly,
@@ -135,7 +136,9 @@ impl Transform {
             Transform::Text { strip_marks: true, .. } => {
                 "as Text, after trim(replace(replace(string(v), '✔', ''), '✖', '')) (also ✓ ✗ ❌ ✅, at either end only)"
             }
-            Transform::Money => "formatNumber(float(v), '0.00', 'en-US') (no thousands separator)",
+            Transform::Money => {
+                "formatNumber(mul(float(v), 100), '000;-000;000', 'en-US'), then a '.' before the last two digits (the product rounded, not v)"
+            }
             Transform::DateOnly => "substring(string(v), 0, 10), or formatDateTime(v, 'yyyy-MM-dd')",
             Transform::IsoCountry | Transform::IsoCurrency => "toUpper(trim(string(v)))",
             Transform::Choice { .. } => {
@@ -584,8 +587,12 @@ pub fn canonical_text(s: &str, max: usize, strip_marks: bool) -> Option<String> 
     (!out.is_empty()).then_some(out)
 }
 
-/// An amount with exactly two decimals, rounded half away from zero (`formatNumber(v, '0.00')`).
-/// `None` beyond ±9·10^13, where an f64 no longer holds every cent.
+/// An amount with exactly two decimals: the double product `v × 100` rounded half away from zero
+/// to whole cents, then the point before the last two digits. This is the rule a flow computes
+/// exactly (`formatNumber(mul(float(v), 100), '000;-000;000', 'en-US')`: the same IEEE product,
+/// then a whole number); `formatNumber(v, '0.00')` rounds `v` itself and can differ (`2.675` is
+/// 2.67499999… as a double, but `2.675 × 100` is `267.5`, so this gives `2.68`). No negative
+/// zero. `None` beyond ±9·10^13, where an f64 no longer holds every cent.
 pub fn canonical_money(v: f64) -> Option<String> {
     let cents = crate::mapping::cents(v)?;
     let sign = if cents < 0 { "-" } else { "" };
@@ -845,6 +852,11 @@ mod tests {
         assert_eq!(Transform::Money.from_referral(&json!("10000")), Some("10000.00".into()));
         assert_eq!(Transform::Money.from_referral(&json!(0.125)), Some("0.13".into()), "half away from zero");
         assert_eq!(Transform::Money.from_referral(&json!(-2.5)), Some("-2.50".into()));
+        // The product decides, as the flow computes it: 2.675 × 100 is 267.5 as a double.
+        assert_eq!(canonical_money(2.675), Some("2.68".into()));
+        assert_eq!(canonical_money(1.005), Some("1.00".into()), "1.005 × 100 is 100.49999…");
+        assert_eq!(canonical_money(-0.001), Some("0.00".into()), "no negative zero");
+        assert_eq!(canonical_money(9.0e13), None);
         assert_eq!(Transform::DateOnly.from_referral(&json!("2025-06-30T00:00:00Z")), Some("2025-06-30".into()));
         assert_eq!(Transform::DateOnly.from_referral(&json!("2025-02-30")), None);
         assert_eq!(Transform::IsoCurrency.from_referral(&json!(" usd ")), Some("USD".into()));

@@ -63,6 +63,108 @@ impl Conflict {
     }
 }
 
+/// A field Partner Center's document holds no readable value for (absent, `null`, or a value
+/// with no canonical form, such as a deal value beyond ±9·10^13): the CRM's value is kept, never
+/// written as empty, and the entry goes to the audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Unread {
+    pub field: &'static str,
+    /// The CRM's value, kept (canonical).
+    pub crm: Option<String>,
+}
+
+impl Unread {
+    /// The audit entry that says the field was not written.
+    pub fn audit_entry(&self, timestamp: &str) -> AuditEntry {
+        let message = format!(
+            "{}: Partner Center's value is absent or unreadable; kept {:?}",
+            self.field,
+            self.crm.as_deref().unwrap_or("")
+        );
+        skipped(timestamp, AuditDirection::FromPartnerCenter, "unread", message)
+    }
+}
+
+/// An audit entry for a value deliberately left where it is.
+fn skipped(timestamp: &str, direction: AuditDirection, code: &str, message: String) -> AuditEntry {
+    AuditEntry {
+        timestamp: timestamp.to_owned(),
+        direction,
+        outcome: AuditOutcome::Skipped,
+        code: Some(code.to_owned()),
+        message,
+    }
+}
+
+/// A field the CRM changed since the base that no update can carry to Partner Center (the
+/// closing date, which Partner Center owns on update; the name, which has no PATCH path): it
+/// stays in Dynamics 365, and the audit says so instead of letting it vanish without a word.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NotSent {
+    pub field: &'static str,
+    /// The CRM's value (canonical).
+    pub crm: Option<String>,
+}
+
+impl NotSent {
+    /// The audit entry that says the change is not sent.
+    pub fn audit_entry(&self, timestamp: &str) -> AuditEntry {
+        let message = format!(
+            "{} changed to {:?} in Dynamics 365 only: Partner Center takes no update of it",
+            self.field,
+            self.crm.as_deref().unwrap_or("")
+        );
+        skipped(timestamp, AuditDirection::ToPartnerCenter, "not-sent", message)
+    }
+}
+
+/// Why a merge cannot be planned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncError {
+    /// The referral given is not the base's: merging would re-link the record to another referral.
+    OtherReferral { given: Option<String>, stored: String },
+    /// The base has no eTag, so a PATCH would go without If-Match and overwrite whatever changed.
+    NoETag,
+}
+
+impl SyncError {
+    /// Whether the problem is in the referral document (else in the snapshot's sync state).
+    pub fn in_referral(&self) -> bool {
+        matches!(self, SyncError::OtherReferral { .. })
+    }
+
+    /// The error at its JSON path, in the document [`SyncError::in_referral`] names.
+    pub fn input_error(&self) -> crate::InputError {
+        match self {
+            SyncError::OtherReferral { given, stored } => crate::InputError::new(
+                "$.id",
+                format!(
+                    "referral {} is not the one in the sync state ({stored})",
+                    given.as_deref().unwrap_or("without an id")
+                ),
+            ),
+            SyncError::NoETag => crate::InputError::new(
+                "$.opportunity.cosell_syncstate",
+                "the base has no eTag: a PATCH without If-Match would overwrite Partner Center's changes; give the referral read now with --current",
+            ),
+        }
+    }
+}
+
+/// The referral must be the base's (IDs compared ignoring case and surrounding spaces); a base
+/// without a referral ID accepts any.
+pub fn check_referral(base: &SyncState, r: &Referral) -> Result<(), SyncError> {
+    let Some(stored) = base.referral_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(());
+    };
+    match r.id.as_deref().map(str::trim) {
+        Some(id) if id.eq_ignore_ascii_case(stored) => Ok(()),
+        given => Err(SyncError::OtherReferral { given: given.map(str::to_owned), stored: stored.to_owned() }),
+    }
+}
+
 /// What to send to Partner Center.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -71,6 +173,9 @@ pub struct OutboundPlan {
     pub if_match: Option<String>,
     pub operations: Vec<PatchOperation>,
     pub conflicts: Vec<Conflict>,
+    /// CRM changes since the base that no update can carry (see [`NotSent`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_sent: Vec<NotSent>,
     /// The sync state to store once the PATCH succeeded; take its `eTag` from the PATCH
     /// response (`Prefer: return=representation`).
     pub base: SyncState,
@@ -85,6 +190,9 @@ pub struct InboundPlan {
     /// The writes in order (empty: nothing differs from the base — an echo).
     pub steps: Vec<UpsertStep>,
     pub conflicts: Vec<Conflict>,
+    /// Fields Partner Center has no readable value for: not written (see [`Unread`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unread: Vec<Unread>,
     /// The new base (also written in the update step's sync-state column).
     pub base: SyncState,
 }
@@ -160,7 +268,21 @@ fn outbound_from(s: &Snapshot, crm: &Read, base: &SyncState, current: Option<&Re
     // Always the eTag of the base: whatever changed since then answers 412, never overwritten.
     let if_match = base.e_tag.clone();
     let settled = settle(Some(base), crm, &pc_after, &meta);
-    OutboundPlan { if_match, operations: ops, conflicts, base: settled }
+    let not_sent = if terminal { Vec::new() } else { not_sendable(crm, base) };
+    OutboundPlan { if_match, operations: ops, conflicts, not_sent, base: settled }
+}
+
+/// The CRM's changes since the base that no update carries. Help is left out: choosing it later
+/// is the co-sell conversion (a create), not an update.
+fn not_sendable(crm: &Read, base: &SyncState) -> Vec<NotSent> {
+    FIELDS
+        .iter()
+        .filter(|f| f.in_base() && !f.sends_on_update() && f.key != super::fields::keys::HELP)
+        .filter_map(|f| {
+            let c = crm.get(f.key)?;
+            (c.as_deref() != base.field(f.key)).then(|| NotSent { field: f.key, crm: c.clone() })
+        })
+        .collect()
 }
 
 /// The base as the values Partner Center held at the last sync.
@@ -260,14 +382,53 @@ pub fn solution_tags(s: &Snapshot, have: &[SolutionTag]) -> Vec<SolutionTag> {
         .collect()
 }
 
-/// Partner Center → CRM.
-pub fn inbound(r: &Referral, s: &Snapshot, base: &SyncState) -> InboundPlan {
+/// Partner Center → CRM; refused when `r` is another referral than the base's.
+pub fn inbound(r: &Referral, s: &Snapshot, base: &SyncState) -> Result<InboundPlan, SyncError> {
+    check_referral(base, r)?;
     let crm = crm_values(s, base_outcome(Some(base)));
-    inbound_from(r, s, &crm, base).0
+    Ok(inbound_from(r, &Target::opportunity(s, r), &crm, base).0)
 }
 
-fn inbound_from(r: &Referral, s: &Snapshot, crm: &Read, base: &SyncState) -> (InboundPlan, Read) {
+/// The record an inbound merge writes: the opportunity, or a referral's lead (not accepted yet).
+pub(crate) struct Target<'a> {
+    /// `true` for a lead: the rows' lead columns, and no close step (the lead's lifecycle is
+    /// qualify/disqualify, planned by `mapping::to_crm`).
+    pub lead: bool,
+    pub entity_set: &'static str,
+    pub filter: Option<String>,
+    pub config: &'a crate::config::Config,
+}
+
+impl Target<'_> {
+    fn opportunity<'a>(s: &'a Snapshot, r: &Referral) -> Target<'a> {
+        Target { lead: false, entity_set: opp::ENTITY_SET, filter: record_filter(s, r), config: &s.config }
+    }
+
+    /// The column a row writes on this record, `None` when it has none here.
+    fn column(&self, f: &Field) -> Option<String> {
+        if self.lead {
+            f.lead.map(str::to_owned)
+        } else {
+            Some(f.crm.column.resolve(self.config).to_owned())
+        }
+    }
+}
+
+/// Whether the referral clears the field on purpose: only a text given as empty text is a
+/// clear; an absent or unreadable value is never taken for one.
+fn clears(f: &Field, doc: &Value) -> bool {
+    matches!(f.transform, Transform::Text { .. }) && doc.pointer(f.referral).is_some_and(Value::is_string)
+}
+
+/// A closed CRM record cannot take another outcome (Dataverse rejects closing it again).
+fn is_closed_outcome(f: &Field, c: Option<&str>) -> bool {
+    f.transform == Transform::Status && c.is_some_and(|o| o != "Open")
+}
+
+pub(crate) fn inbound_from(r: &Referral, target: &Target, crm: &Read, base: &SyncState) -> (InboundPlan, Read) {
     let pc = referral_values(r);
+    let doc = serde_json::to_value(r).unwrap_or(Value::Null);
+    let mut unread = Vec::new();
     let mut crm_after = crm.clone();
     let mut body = Map::new();
     let mut steps = Vec::new();
@@ -280,18 +441,27 @@ fn inbound_from(r: &Referral, s: &Snapshot, crm: &Read, base: &SyncState) -> (In
         if p.as_deref() == b {
             continue;
         }
-        changed.push(f.key);
-        if !f.update.to_crm {
+        if !f.update.to_crm || target.column(f).is_none() {
+            changed.push(f.key);
             continue;
         }
         // Not loaded on the CRM side: taken as unchanged since the base.
         let c = crm.get(f.key).cloned().unwrap_or_else(|| b.map(str::to_owned));
         if &c == p {
+            changed.push(f.key);
             continue;
         }
-        if c.as_deref() != b {
-            conflicts.push(Conflict { field: f.key, winner: f.conflict, crm: c.clone(), partner_center: p.clone() });
-            if f.conflict == Side::Crm {
+        if p.is_none() && !clears(f, &doc) {
+            unread.push(Unread { field: f.key, crm: c });
+            continue;
+        }
+        changed.push(f.key);
+        let closed = is_closed_outcome(f, c.as_deref());
+        if c.as_deref() != b || closed {
+            // A closed CRM record keeps its outcome whatever the policy: the other is audited.
+            let winner = if closed { Side::Crm } else { f.conflict };
+            conflicts.push(Conflict { field: f.key, winner, crm: c.clone(), partner_center: p.clone() });
+            if winner == Side::Crm {
                 continue;
             }
         }
@@ -308,28 +478,85 @@ fn inbound_from(r: &Referral, s: &Snapshot, crm: &Read, base: &SyncState) -> (In
                 }
             }
             t => {
-                let column = f.crm.column.resolve(&s.config).to_owned();
-                body.insert(column, p.as_deref().map_or(Value::Null, |v| t.to_crm(v)));
+                if let Some(column) = target.column(f) {
+                    body.insert(column, p.as_deref().map_or(Value::Null, |v| t.to_crm(v)));
+                }
             }
         }
     }
     let settled = settle(Some(base), &crm_after, &pc, r);
     if !body.is_empty() || close.is_some() || settled != *base {
         body.insert(opp::SYNC_STATE.to_owned(), Value::from(settled.to_json()));
-        steps.push(crate::mapping::step("opportunity", StepAction::Update, opp::ENTITY_SET, record_filter(s, r), body));
+        let name = if target.lead { "lead" } else { "opportunity" };
+        steps.push(crate::mapping::step(name, StepAction::Update, target.entity_set, target.filter.clone(), body));
     }
     steps.extend(close);
-    (InboundPlan { changed, steps, conflicts, base: settled }, crm_after)
+    (InboundPlan { changed, steps, conflicts, unread, base: settled }, crm_after)
 }
 
 /// A 412 from Partner Center: `fresh` is the referral re-read. The inbound merge runs first
 /// (Microsoft's changes reach the CRM, conflicts by policy), then the CRM's remaining changes
-/// are patched with the fresh eTag.
-pub fn after_precondition_failed(s: &Snapshot, base: &SyncState, fresh: &Referral) -> Retry {
+/// are patched with the fresh eTag. A conflict is reported once (in `inbound`), not again by
+/// the outbound half; refused when `fresh` is another referral than the base's.
+pub fn after_precondition_failed(s: &Snapshot, base: &SyncState, fresh: &Referral) -> Result<Retry, SyncError> {
+    check_referral(base, fresh)?;
     let crm = crm_values(s, base_outcome(Some(base)));
-    let (inbound, crm_after) = inbound_from(fresh, s, &crm, base);
-    let outbound = outbound_from(s, &crm_after, &inbound.base, Some(fresh));
-    Retry { inbound, outbound }
+    let (inbound, crm_after) = inbound_from(fresh, &Target::opportunity(s, fresh), &crm, base);
+    let mut outbound = outbound_from(s, &crm_after, &inbound.base, Some(fresh));
+    outbound.conflicts.retain(|c| !inbound.conflicts.iter().any(|i| i.field == c.field));
+    Ok(Retry { inbound, outbound })
+}
+
+/// What `sync outbound` plans: the PATCH, or the 412 path at once when the referral read now
+/// has another eTag than the base (its If-Match would be a certain 412) or the base has none;
+/// and the co-sell conversion when help was chosen since the base.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutboundStep {
+    /// The Dataverse writes to make first (the referral changed since the base).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inbound: Option<InboundPlan>,
+    #[serde(flatten)]
+    pub outbound: OutboundPlan,
+    /// POSTed after the PATCH; its `base` (the outbound base with help recorded) is the one to
+    /// store once both succeeded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversion: Option<super::lifecycle::Conversion>,
+}
+
+/// CRM → Partner Center as an executor runs it: refused for another referral, or for a base
+/// without an eTag when the referral now is not known.
+pub fn plan_outbound(s: &Snapshot, base: &SyncState, current: Option<&Referral>) -> Result<OutboundStep, SyncError> {
+    let (inbound, outbound) = match current {
+        Some(r) => {
+            check_referral(base, r)?;
+            if base.e_tag.is_none() && r.e_tag.is_none() {
+                return Err(SyncError::NoETag);
+            }
+            if base.e_tag.is_none() || r.e_tag != base.e_tag {
+                let retry = after_precondition_failed(s, base, r)?;
+                (Some(retry.inbound), retry.outbound)
+            } else {
+                (None, outbound(s, base, Some(r)))
+            }
+        }
+        None if base.e_tag.is_none() => return Err(SyncError::NoETag),
+        None => (None, outbound(s, base, None)),
+    };
+    // Help chosen since the base (not since the outbound's new base, which may already agree);
+    // the conversion's base is the outbound's with help and visibility recorded.
+    let conversion = current.and_then(|r| super::lifecycle::convert_to_co_sell(s, base, r)).map(|mut c| {
+        let mut after = outbound.base.clone();
+        let fields = after.fields.get_or_insert_with(Default::default);
+        for key in [super::fields::keys::HELP, super::fields::keys::VISIBILITY] {
+            if let Some(v) = c.base.field(key) {
+                fields.insert(key.to_owned(), Value::from(v));
+            }
+        }
+        c.base = after;
+        c
+    });
+    Ok(OutboundStep { inbound, outbound, conversion })
 }
 
 /// The opportunity of the referral: by its row ID when the snapshot has it, else by referral ID.

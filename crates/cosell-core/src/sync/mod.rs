@@ -6,13 +6,17 @@
 
 pub mod base;
 pub mod fields;
+pub mod lead;
 pub mod lifecycle;
 pub mod merge;
 pub mod values;
 
 pub use base::{base_of_referral, changed_since, is_echo_of_crm, is_echo_of_referral, settle, stored_base};
 pub use fields::{field, ColumnName, CrmColumn, Field, Ownership, Side, Transform, FIELDS};
-pub use merge::{after_precondition_failed, inbound, outbound, Conflict, InboundPlan, OutboundPlan, Retry};
+pub use merge::{
+    after_precondition_failed, check_referral, inbound, outbound, plan_outbound, Conflict, InboundPlan, NotSent,
+    OutboundPlan, OutboundStep, Retry, SyncError, Unread,
+};
 pub use values::{crm_values, referral_values, Read};
 
 /// The base: what the hidden sync-state column holds (see `docs/sync.md`).
