@@ -710,7 +710,7 @@ fn a_custom_deal_value_column_is_read_and_written() {
     let update = w.dataverse.writes().last().unwrap().columns.clone();
     let fresh: cosell_core::referral::Referral =
         serde_json::from_value(w.referrals.referral(&referral_id).unwrap().clone()).unwrap();
-    let plan = cosell_core::sync::inbound(&fresh, &s, &stored_base_before(&s));
+    let plan = cosell_core::sync::inbound(&fresh, &s, &stored_base_before(&s)).expect("the referral is the base's");
     let step = plan.steps.iter().find(|s| s.name == "opportunity").unwrap();
     assert_eq!(step.body.get("new_dealvalue"), Some(&json!(130000.0)));
     assert_eq!(update.get("new_dealvalue").and_then(Value::as_f64), Some(130000.0), "{update:?}");
@@ -854,7 +854,7 @@ fn a_partner_center_close_asks_dataverse_for_the_core_s_close() {
         w.referrals.edit(&referral_id, &edit).unwrap();
         let fresh: cosell_core::referral::Referral =
             serde_json::from_value(w.referrals.referral(&referral_id).unwrap().clone()).unwrap();
-        let plan = cosell_core::sync::inbound(&fresh, &s, &base);
+        let plan = cosell_core::sync::inbound(&fresh, &s, &base).expect("the referral is the base's");
         let close = plan.steps.iter().find(|s| s.name == "close").unwrap();
         let _ = w.run(names::RECEIVER, signed(w.referrals.webhook_event("referral-updated", &referral_id)));
 
