@@ -27,7 +27,7 @@ pub fn dist() -> util::Result {
 /// Checks the generated files are up to date and both connectors lint clean (errors and
 /// warnings), with Microsoft's vendored schemas as the extra pass when they are present.
 pub fn test() -> util::Result {
-    cosell(&["generate", "--check"])?;
+    util::cosell(&["generate", "--check"])?;
     let schemas = util::root().join("../shared/vendor/powerplatform-schemas");
     let schemas = if schemas.is_dir() {
         Some(schemas.to_string_lossy().into_owned())
@@ -41,7 +41,7 @@ pub fn test() -> util::Result {
         if let Some(schemas) = &schemas {
             args.extend(["--schemas", schemas.as_str()]);
         }
-        let output = cosell_output(&args)?;
+        let output = util::cosell_output(&args)?;
         if !output.trim_end().ends_with("0 error(s), 0 warning(s)") {
             return Err(format!("connector/{name} is not lint clean:\n{output}"));
         }
@@ -52,27 +52,5 @@ pub fn test() -> util::Result {
 
 /// Regenerates `openapi/` and `connector/`.
 pub fn bless() -> util::Result {
-    cosell(&["generate"])
-}
-
-fn cosell(args: &[&str]) -> util::Result {
-    let mut full = vec!["run", "--quiet", "--locked", "-p", "cosell-cli", "--"];
-    full.extend_from_slice(args);
-    util::cargo(&full)
-}
-
-fn cosell_output(args: &[&str]) -> util::Result<String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut full = vec!["run", "--quiet", "--locked", "-p", "cosell-cli", "--"];
-    full.extend_from_slice(args);
-    let output = std::process::Command::new(cargo)
-        .args(&full)
-        .current_dir(util::root())
-        .output()
-        .map_err(|e| format!("cannot run cosell: {e}"))?;
-    let text = String::from_utf8_lossy(&output.stdout).into_owned();
-    if !output.status.success() {
-        return Err(format!("cosell {} failed:\n{text}{}", args.join(" "), String::from_utf8_lossy(&output.stderr)));
-    }
-    Ok(text)
+    util::cosell(&["generate"])
 }

@@ -19,7 +19,7 @@ const XMLLINT_PACKAGE: &str = "apt-get install -y libxml2-utils";
 
 /// Writes `dist/solution/cosell_<version>.zip` (after the form web resources are built).
 pub fn dist() -> util::Result {
-    cosell(&["solution", "pack"])
+    util::cosell(&["solution", "pack"])
 }
 
 /// Golden files, determinism, `cosell solution check`, XSD validation, ESLint on the web resources.
@@ -28,7 +28,7 @@ pub fn test() -> util::Result {
     if !root.join(WEB_RESOURCES).join("cosell_/opportunity.js").is_file() {
         crate::form::dist()?;
     }
-    cosell(&["solution", "generate", "--check"])?;
+    util::cosell(&["solution", "generate", "--check"])?;
     ensure_xmllint()?;
     let schemas = root.join("../shared/vendor/dataverse-schemas");
     if !schemas.is_dir() {
@@ -39,7 +39,7 @@ pub fn test() -> util::Result {
         .iter()
         .map(|run| {
             let out = root.join("target/solution-determinism").join(run);
-            cosell(&["solution", "pack", "--out", &out.to_string_lossy()])?;
+            util::cosell(&["solution", "pack", "--out", &out.to_string_lossy()])?;
             single_zip(&out)
         })
         .collect::<util::Result<_>>()?;
@@ -49,12 +49,12 @@ pub fn test() -> util::Result {
     }
     println!("determinism: two builds of {} are byte-identical", file_name(&zips[0]));
 
-    let report = cosell_output(&["solution", "check", &zips[0].to_string_lossy()])?;
+    let report = util::cosell_output(&["solution", "check", &zips[0].to_string_lossy()])?;
     if !report.trim_end().ends_with("0 error(s), 0 warning(s)") {
         return Err(format!("cosell solution check {} found problems:\n{report}", zips[0].display()));
     }
     println!("solution check: {} clean", file_name(&zips[0]));
-    let report = cosell_output(&["solution", "check", FIXTURE])?;
+    let report = util::cosell_output(&["solution", "check", FIXTURE])?;
     if !report.lines().last().is_some_and(|summary| summary.starts_with("0 error(s)")) {
         return Err(format!("the Microsoft-format fixture has errors (a false error is a checker bug):\n{report}"));
     }
@@ -64,7 +64,7 @@ pub fn test() -> util::Result {
 
 /// Regenerates the checked-in `solution/` folder.
 pub fn bless() -> util::Result {
-    cosell(&["solution", "generate"])
+    util::cosell(&["solution", "generate"])
 }
 
 /// Microsoft's web-resource rules over the form script and readiness.html's inline scripts.
@@ -176,29 +176,6 @@ fn single_zip(dir: &Path) -> util::Result<PathBuf> {
 
 fn file_name(path: &Path) -> String {
     path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
-}
-
-fn cosell(args: &[&str]) -> util::Result {
-    let mut full = vec!["run", "--quiet", "--locked", "-p", "cosell-cli", "--"];
-    full.extend_from_slice(args);
-    util::cargo(&full)
-}
-
-fn cosell_output(args: &[&str]) -> util::Result<String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut full = vec!["run", "--quiet", "--locked", "-p", "cosell-cli", "--"];
-    full.extend_from_slice(args);
-    let output = Command::new(cargo)
-        .args(&full)
-        .current_dir(util::root())
-        .output()
-        .map_err(|e| format!("cannot run cosell: {e}"))?;
-    let text = String::from_utf8_lossy(&output.stdout).into_owned();
-    eprint!("{}", String::from_utf8_lossy(&output.stderr));
-    if !output.status.success() {
-        return Err(format!("cosell {} failed:\n{text}", args.join(" ")));
-    }
-    Ok(text)
 }
 
 #[cfg(test)]

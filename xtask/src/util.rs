@@ -167,6 +167,29 @@ fn is_root() -> bool {
     Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
 
+/// Runs the `cosell` command of this workspace (`cargo run -p cosell-cli`), failing on a non-zero exit.
+pub fn cosell(args: &[&str]) -> Result {
+    let mut full = vec!["run", "--quiet", "--locked", "-p", "cosell-cli", "--"];
+    full.extend_from_slice(args);
+    cargo(&full)
+}
+
+/// Runs `cosell ARGS` and returns its standard output (standard error is passed through); a
+/// non-zero exit is an error carrying that output.
+pub fn cosell_output(args: &[&str]) -> Result<String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut full = vec!["run", "--quiet", "--locked", "-p", "cosell-cli", "--"];
+    full.extend_from_slice(args);
+    let output =
+        Command::new(cargo).args(&full).current_dir(root()).output().map_err(|e| format!("cannot run cosell: {e}"))?;
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    eprint!("{}", String::from_utf8_lossy(&output.stderr));
+    if !output.status.success() {
+        return Err(format!("cosell {} failed:\n{text}", args.join(" ")));
+    }
+    Ok(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
