@@ -67,6 +67,32 @@ fn a_referral_created_in_partner_center_lands_in_dynamics_365() {
     assert_eq!(w.dataverse.rows("lead").len(), 1);
 }
 
+/// A customer contact without an email is found by name at its account, as the core finds it: it
+/// never links another contact that merely has no email either.
+#[test]
+fn a_contact_without_email_is_found_by_name_never_by_the_empty_email() {
+    let mut w = world();
+    let stranger = w
+        .dataverse
+        .insert("contact", json!({"firstname": "Someone", "lastname": "Else", "emailaddress1": ""}))
+        .unwrap();
+    let (id, _) = seed_variant(
+        &w,
+        json!({"customerProfile": {"team": [{"firstName": "Sue", "lastName": "O'Brien", "email": ""}]}}),
+    );
+    let run = w.run(names::RECEIVER, signed(w.referrals.webhook_event("referral-created", &id)));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert!(w.dataverse.violations().is_empty(), "{:?}", w.dataverse.violations());
+    let contacts: Vec<_> = w.dataverse.writes().into_iter().filter(|w| w.table == "contact").collect();
+    assert_eq!(contacts.len(), 1, "Sue gets her own contact, the stranger is not taken for her");
+    assert_eq!(contacts[0].columns["lastname"], json!("O'Brien"));
+    assert_eq!(w.dataverse.rows("contact").len(), 2, "{stranger} is left as it was");
+    // Delivered again, Sue is found by name at her account: nothing more is created.
+    let run = w.run(names::RECEIVER, signed(w.referrals.webhook_event("referral-updated", &id)));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert_eq!(w.dataverse.rows("contact").len(), 2);
+}
+
 /// After the create, the sync's own write back comes back as a change: nothing differs from the
 /// base, so Partner Center is not called. A seller's edit of the deal value is then sent as one
 /// PATCH with the stored eTag, exactly what the core's outbound merge plans.

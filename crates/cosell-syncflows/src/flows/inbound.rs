@@ -425,6 +425,28 @@ fn with_found_binds(item: &str) -> Value {
     Value::from(whole(&item))
 }
 
+/// The OData filter that finds the referral's contact, as the core's `to_crm` does: by email,
+/// or, when the contact has none, by first and last name at the account just found (an empty
+/// email must never match every contact without one).
+fn contact_filter(r: &str, email: &str) -> String {
+    let member = |property: &str| format!("{}?[0]?[{}]", path(r, &["customerProfile", "team"]), lit(property));
+    let escaped =
+        |value: &str| call("replace", &[&call("trim", &[&call("coalesce", &[value, "''"])]), "''''", "''''''"]);
+    let by_email = call("concat", &[&lit(&format!("{} eq '", contact::EMAIL)), &escaped(email), &lit("'")]);
+    let by_name = call(
+        "concat",
+        &[
+            &lit(&format!("{} eq '", contact::FIRST_NAME)),
+            &escaped(&member("firstName")),
+            &lit(&format!("' and {} eq '", contact::LAST_NAME)),
+            &escaped(&member("lastName")),
+            &lit(&format!("' and _{}_value eq ", contact::PARENT_CUSTOMER)),
+            &outputs("Account_id"),
+        ],
+    );
+    call("if", &[&call("empty", &[&call("trim", &[&call("coalesce", &[email, "''"])])]), &by_name, &by_email])
+}
+
 /// The create path: account (found by name + postal code, or created), contact (found by email,
 /// or created), then a lead or, once accepted, an opportunity with its solutions (closing the
 /// referral's open lead).
@@ -685,10 +707,7 @@ fn create() -> Steps {
                 "ListRecords",
                 &[
                     ("entityName", json!(contact::ENTITY_SET)),
-                    (
-                        "$filter",
-                        json!(format!("{} eq '{}'", contact::EMAIL, quoted(&call("coalesce", &[&email, "'-'"])))),
-                    ),
+                    ("$filter", json!(whole(&contact_filter(&r, &email)))),
                     ("$top", json!(1)),
                 ],
             ),
