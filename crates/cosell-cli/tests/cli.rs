@@ -1,65 +1,14 @@
 //! The `cosell` contract (docs/cli.md), checked by running the built binary.
 
 use serde_json::Value;
-use std::io::Write;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 
-/// What a run of `cosell` left behind.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+mod common;
 
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
-    }
-
-    /// Asserts success with nothing on stderr.
-    fn ok(self) -> Self {
-        assert_eq!(self.code, 0, "stderr: {}", self.stderr);
-        assert_eq!(self.stderr, "");
-        self
-    }
-
-    /// Asserts the bad-input contract: exit 2, nothing on stdout, one line on stderr holding every fragment.
-    fn bad_input(self, fragments: &[&str]) -> Self {
-        assert_eq!(self.code, 2, "stdout: {}\nstderr: {}", self.stdout, self.stderr);
-        assert_eq!(self.stdout, "", "nothing on stdout after bad input");
-        assert!(self.stderr.starts_with("cosell: "), "{}", self.stderr);
-        assert_eq!(self.stderr.lines().count(), 1, "exactly one line: {:?}", self.stderr);
-        assert!(self.stderr.ends_with('\n'));
-        for fragment in fragments {
-            assert!(self.stderr.contains(fragment), "{fragment:?} not in {:?}", self.stderr);
-        }
-        self
-    }
-}
+use common::Run;
 
 fn cosell(args: &[&str], stdin: Option<&str>) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cosell"))
-        .args(args)
-        .env("RUST_BACKTRACE", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the cosell binary runs");
-    {
-        let mut input = child.stdin.take().unwrap();
-        // A command that fails before reading stdin closes it; that is not a test failure.
-        let _ = input.write_all(stdin.unwrap_or("").as_bytes());
-    }
-    let out = child.wait_with_output().unwrap();
-    let run = Run {
-        code: out.status.code().expect("exited, not killed by a signal"),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    };
-    assert!(!run.stderr.contains("panicked"), "panic: {}", run.stderr);
-    run
+    common::run(args, stdin, None)
 }
 
 fn fixture(path: &str) -> String {

@@ -3,58 +3,13 @@
 
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+mod common;
 
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
-    }
-
-    fn exit(self, code: i32) -> Self {
-        assert_eq!(self.code, code, "stdout: {}\nstderr: {}", self.stdout, self.stderr);
-        assert_eq!(self.stderr, "");
-        assert!(self.stdout.ends_with("}\n") || self.stdout.ends_with('\n'));
-        self
-    }
-
-    /// Exit 2, nothing on stdout, one line on stderr holding every fragment.
-    fn bad_input(self, fragments: &[&str]) -> Self {
-        assert_eq!(self.code, 2, "stdout: {}\nstderr: {}", self.stdout, self.stderr);
-        assert_eq!(self.stdout, "");
-        assert!(self.stderr.starts_with("cosell: "), "{}", self.stderr);
-        assert_eq!(self.stderr.lines().count(), 1, "one line: {:?}", self.stderr);
-        for f in fragments {
-            assert!(self.stderr.contains(f), "{f:?} not in {:?}", self.stderr);
-        }
-        self
-    }
-}
-
-impl Run {
-    /// A usage error: exit 2, clap's message on stderr.
-    fn usage(self, fragment: &str) {
-        assert_eq!(self.code, 2, "stderr: {}", self.stderr);
-        assert_eq!(self.stdout, "");
-        assert!(self.stderr.contains(fragment), "{fragment:?} not in {:?}", self.stderr);
-    }
-}
+use common::Run;
 
 fn cosell(args: &[&str]) -> Run {
-    let out =
-        Command::new(env!("CARGO_BIN_EXE_cosell")).args(args).env("RUST_BACKTRACE", "1").output().expect("cosell runs");
-    let run = Run {
-        code: out.status.code().expect("exited"),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    };
-    assert!(!run.stderr.contains("panicked"), "panic: {}", run.stderr);
-    run
+    common::run(args, None, None)
 }
 
 /// A fresh folder for one test.

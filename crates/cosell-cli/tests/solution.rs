@@ -4,36 +4,21 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+mod common;
+
+use common::Run;
 
 fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+    common::workspace_root()
 }
 
 /// Runs cosell in the workspace root (where ../shared/ is found, as in `cargo xtask test`).
 fn cosell(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_cosell")).args(args).current_dir(root()).output().unwrap();
-    let run = Run {
-        code: out.status.code().unwrap(),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    };
-    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
-    run
+    common::run(args, None, Some(&root()))
 }
 
 fn bad_input(run: &Run, fragments: &[&str]) {
-    assert_eq!(run.code, 2, "stdout: {}\nstderr: {}", run.stdout, run.stderr);
-    assert_eq!(run.stdout, "");
-    assert_eq!(run.stderr.lines().count(), 1, "{:?}", run.stderr);
-    assert!(run.stderr.starts_with("cosell: "));
-    for f in fragments {
-        assert!(run.stderr.contains(f), "{f:?} not in {:?}", run.stderr);
-    }
+    run.assert_bad_input(fragments);
 }
 
 fn scratch(name: &str) -> PathBuf {
