@@ -17,6 +17,12 @@ const SWAGGER: &str = include_str!("../../../../connector/partner-center-referra
 const BASE: &str = "https://api.partner.microsoft.com/v1.0/engagements/referrals";
 
 /// The properties Partner Center requires on create (create-a-referral, request body table).
+/// The partner organization the fake answers as: Partner Center stamps the creating partner's
+/// organization on every referral it creates (Microsoft's documented create response).
+pub const PARTNER_ORGANIZATION_ID: &str = "7d23e5ca-19dc-4eaa-aac8-5e6b559f0d1d";
+/// The name Partner Center stamps beside [`PARTNER_ORGANIZATION_ID`].
+pub const PARTNER_ORGANIZATION_NAME: &str = "Contoso Company";
+
 const REQUIRED_ON_CREATE: [&str; 4] = ["type", "customerProfile", "consent", "details"];
 
 /// A handle to the fake; clones share the same state.
@@ -217,6 +223,10 @@ impl State {
         if let Some(o) = referral.as_object_mut() {
             o.insert("id".into(), json!(id));
             o.entry("direction").or_insert(json!(direction));
+            if direction == "Outgoing" {
+                o.entry("organizationId").or_insert(json!(PARTNER_ORGANIZATION_ID));
+                o.entry("organizationName").or_insert(json!(PARTNER_ORGANIZATION_NAME));
+            }
             o.entry("status").or_insert(json!("New"));
             o.entry("substatus").or_insert(json!("Pending"));
         }

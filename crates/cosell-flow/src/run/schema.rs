@@ -1,7 +1,9 @@
 //! A small JSON Schema checker for what flows and connectors use: `type`, `enum`, `properties`,
 //! `required`, `items`, `additionalProperties`, `$ref` to `#/definitions/…`. ParseJson checks
 //! with it (unknown properties allowed, as JSON Schema says); the connector fakes check request
-//! bodies with it in strict mode (a property the connector does not define is an error).
+//! bodies with it in strict mode, reading them as the service does: a property the connector does
+//! not define is an error, and names match in any case (Partner Center binds JSON with ASP.NET,
+//! case-insensitively, as Microsoft's own samples rely on: `ConsentToContact`).
 
 use super::path;
 use serde_json::Value;
@@ -51,7 +53,7 @@ fn walk(value: &Value, schema: &Value, root: &Value, strict: bool, at: &str, dep
             let properties = schema_obj.get("properties").and_then(Value::as_object);
             if let Some(Value::Array(required)) = schema_obj.get("required") {
                 for name in required.iter().filter_map(Value::as_str) {
-                    if !map.contains_key(name) {
+                    if lookup(map, name, strict).is_none() {
                         errors.push(format!("{at}: missing required property {name}"));
                     }
                 }
@@ -59,7 +61,7 @@ fn walk(value: &Value, schema: &Value, root: &Value, strict: bool, at: &str, dep
             let additional = schema_obj.get("additionalProperties");
             for (key, item) in map {
                 let item_path = path::child(at, key);
-                match properties.and_then(|p| p.get(key)) {
+                match properties.and_then(|p| lookup(p, key, strict)) {
                     Some(item_schema) => walk(item, item_schema, root, strict, &item_path, depth + 1, errors),
                     None => match additional {
                         Some(Value::Bool(false)) => errors.push(format!("{item_path}: property {key} is not allowed")),
@@ -84,6 +86,12 @@ fn walk(value: &Value, schema: &Value, root: &Value, strict: bool, at: &str, dep
         }
         _ => {}
     }
+}
+
+/// The entry named `name`; in strict (service) mode a name in another case matches too.
+fn lookup<'a>(map: &'a serde_json::Map<String, Value>, name: &str, strict: bool) -> Option<&'a Value> {
+    map.get(name)
+        .or_else(|| strict.then(|| map.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v)).flatten())
 }
 
 fn resolve<'a>(reference: &str, root: &'a Value) -> Option<&'a Value> {
