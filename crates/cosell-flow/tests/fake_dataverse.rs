@@ -522,3 +522,247 @@ fn a_row_trigger_filter_expression_is_type_checked() {
     assert_eq!((run.status, run.trigger.code.as_deref()), (Status::Failed, Some("TriggerFailed")));
     assert!(run.trigger.error.unwrap()["message"].as_str().unwrap().contains("'Edm.Boolean' and 'Edm.String'"));
 }
+
+/// An open opportunity created as a user would, and its id.
+fn open_deal() -> (Dataverse, String) {
+    let dv = Dataverse::new();
+    let id = dv.insert("opportunity", json!({"name": "Deal"})).unwrap();
+    (dv, id)
+}
+
+/// WinOpportunity or LoseOpportunity as the generated flow sends it (flattened `item/…`).
+fn close(dv: &mut Dataverse, action: &str, activity: Value, status: Value) -> Reply {
+    call(
+        dv,
+        "PerformUnboundAction",
+        json!({"actionName": action, "item/OpportunityClose": activity, "item/Status": status}),
+    )
+}
+
+fn bind(id: &str) -> String {
+    format!("/opportunities({id})")
+}
+
+#[test]
+fn win_opportunity_closes_it_as_won_and_records_the_close_activity() {
+    let (mut dv, id) = open_deal();
+    let reply =
+        close(&mut dv, "WinOpportunity", json!({"subject": "Signed", "opportunityid@odata.bind": bind(&id)}), json!(3));
+    assert_eq!((reply.status, &reply.body), (204, &Value::Null), "No Content");
+    let deal = dv.row("opportunity", &id).unwrap();
+    assert_eq!((&deal["statecode"], &deal["statuscode"]), (&json!(1), &json!(3)), "Won, status Won");
+    assert_eq!(deal["name"], "Deal", "the other columns stay");
+    let activities = dv.rows("opportunityclose");
+    assert_eq!(
+        activities,
+        [json!({
+            "activityid": "da7a0000-0000-4000-b000-000000000003",
+            "subject": "Signed",
+            "_opportunityid_value": id,
+            "_opportunityid_value@Microsoft.Dynamics.CRM.lookuplogicalname": "opportunity",
+            "statecode": 1,
+            "statuscode": 2,
+            "actualend": "2026-03-15T13:27:36Z",
+            "createdon": "2026-03-15T13:27:36Z",
+            "modifiedon": "2026-03-15T13:27:36Z",
+            "versionnumber": 4,
+            "@odata.etag": "W/\"4\""
+        })]
+    );
+    let writes: Vec<_> =
+        dv.writes().into_iter().map(|w| (w.message, w.table, w.id, Value::Object(w.columns))).collect();
+    assert_eq!(
+        writes,
+        [
+            (
+                Message::Create,
+                "opportunityclose".to_owned(),
+                "da7a0000-0000-4000-b000-000000000003".to_owned(),
+                json!({"subject": "Signed", "opportunityid@odata.bind": bind(&id), "statecode": 1, "statuscode": 2,
+                    "actualend": "2026-03-15T13:27:36Z"})
+            ),
+            (Message::Update, "opportunity".to_owned(), id.clone(), json!({"statecode": 1, "statuscode": 3})),
+        ]
+    );
+    let change = dv.changes().pop().unwrap();
+    assert_eq!((change.message, change.table.as_str(), change.by_flow), (Message::Update, "opportunity", true));
+    assert_eq!(change.changed, ["statecode", "statuscode"], "the row trigger sees the state change");
+    assert!(dv.violations().is_empty(), "{:?}", dv.violations());
+}
+
+#[test]
+fn lose_opportunity_closes_it_as_lost_out_sold_or_canceled() {
+    for (status, shape) in [(5, "flattened"), (4, "item object")] {
+        let (mut dv, id) = open_deal();
+        let activity = json!({"subject": "Went with a competitor", "description": "Price",
+            "actualend": "2026-03-01T00:00:00Z", "actualrevenue": 0, "opportunityid@odata.bind": bind(&id)});
+        let reply = match shape {
+            "flattened" => close(&mut dv, "LoseOpportunity", activity, json!(status)),
+            _ => call(
+                &mut dv,
+                "PerformUnboundAction",
+                json!({"actionName": "LoseOpportunity", "item": {"OpportunityClose": activity, "Status": status}}),
+            ),
+        };
+        assert_eq!(reply.status, 204, "{shape}: {}", reply.body);
+        let deal = dv.row("opportunity", &id).unwrap();
+        assert_eq!((&deal["statecode"], &deal["statuscode"]), (&json!(2), &json!(status)), "{shape}: Lost");
+        let activity = &dv.rows("opportunityclose")[0];
+        for (column, value) in [
+            ("subject", json!("Went with a competitor")),
+            ("description", json!("Price")),
+            ("actualend", json!("2026-03-01T00:00:00Z")),
+            ("actualrevenue", json!(0)),
+            ("_opportunityid_value", json!(id)),
+            ("statecode", json!(1)),
+            ("statuscode", json!(2)),
+        ] {
+            assert_eq!(activity[column], value, "{shape}: {column} (a given actualend is kept)");
+        }
+        assert!(dv.violations().is_empty(), "{shape}: {:?}", dv.violations());
+    }
+}
+
+#[test]
+fn status_minus_one_is_the_state_s_default_reason_and_the_action_sets_the_activity_state() {
+    for (action, state, status) in [("WinOpportunity", 1, 3), ("LoseOpportunity", 2, 4)] {
+        let (mut dv, id) = open_deal();
+        let activity = json!({"subject": "x", "statecode": 0, "opportunityid_opportunity@odata.bind": bind(&id)});
+        assert_eq!(close(&mut dv, action, activity, json!(-1)).status, 204, "{action}");
+        let deal = dv.row("opportunity", &id).unwrap();
+        assert_eq!((&deal["statecode"], &deal["statuscode"]), (&json!(state), &json!(status)), "{action}");
+        assert_eq!(dv.rows("opportunityclose")[0]["statecode"], 1, "{action}: completed, whatever was sent");
+    }
+}
+
+#[test]
+fn an_opportunity_closed_already_is_refused_and_stays_as_it_was() {
+    for (first, then) in [
+        ("WinOpportunity", "WinOpportunity"),
+        ("WinOpportunity", "LoseOpportunity"),
+        ("LoseOpportunity", "WinOpportunity"),
+    ] {
+        let (mut dv, id) = open_deal();
+        let activity = json!({"subject": "first", "opportunityid@odata.bind": bind(&id)});
+        let status = |action: &str| json!(if action == "WinOpportunity" { 3 } else { 5 });
+        assert_eq!(close(&mut dv, first, activity.clone(), status(first)).status, 204);
+        let before = dv.row("opportunity", &id).unwrap();
+        let reply = close(&mut dv, then, activity, status(then));
+        assert_eq!(reply.status, 400, "{first} then {then}");
+        let message = reply.body["error"]["message"].as_str().unwrap();
+        assert!(message.contains(&format!("the opportunity {id} is not open")), "{message}");
+        assert_eq!(dv.row("opportunity", &id).unwrap(), before, "{first} then {then}: unchanged");
+        assert_eq!(dv.rows("opportunityclose").len(), 1, "{first} then {then}: no second activity");
+        assert!(dv.violations().is_empty(), "the row's state, not the request: {:?}", dv.violations());
+    }
+    let (mut dv, id) = open_deal();
+    dv.update("opportunity", &id, json!({"statecode": 2, "statuscode": 4})).unwrap();
+    let reply =
+        close(&mut dv, "WinOpportunity", json!({"subject": "s", "opportunityid@odata.bind": bind(&id)}), json!(3));
+    assert!(reply.body["error"]["message"].as_str().unwrap().contains("it is Lost, statecode 2"), "{}", reply.body);
+}
+
+#[test]
+fn an_unknown_opportunity_answers_404_and_writes_nothing() {
+    let (mut dv, _) = open_deal();
+    let missing = "0b9f6c7e-3d4b-4a5c-8d6e-7f8091a2b3c4";
+    let reply =
+        close(&mut dv, "WinOpportunity", json!({"subject": "s", "opportunityid@odata.bind": bind(missing)}), json!(3));
+    assert_eq!(reply.status, 404);
+    assert_eq!(reply.body["error"]["message"], format!("opportunity With Id = {missing} Does Not Exist"));
+    assert!(dv.rows("opportunityclose").is_empty() && dv.writes().is_empty());
+    assert!(dv.violations().is_empty(), "{:?}", dv.violations());
+}
+
+/// A change to a valid WinOpportunity request (given the opportunity's id).
+type Edit = fn(&mut Value, &str);
+
+fn without(request: &mut Value, key: &str) {
+    request.as_object_mut().unwrap().remove(key);
+}
+
+/// Every request the flow can get wrong: 400, a violation naming the problem, nothing written.
+#[test]
+fn a_malformed_close_is_refused_as_a_violation_and_changes_nothing() {
+    let cases: [(&str, Edit, &str); 19] = [
+        ("win with a lost status", |r, _| r["item/Status"] = json!(5),
+            "5 is not a valid status reason for WinOpportunity: a Won opportunity takes 3 (Won)."),
+        ("lose with the won status", |r, _| r["actionName"] = json!("LoseOpportunity"),
+            "3 is not a valid status reason for LoseOpportunity: a Lost opportunity takes 4 (Canceled) or 5 (Out-Sold)."),
+        ("lose with an open status", |r, _| { r["actionName"] = json!("LoseOpportunity"); r["item/Status"] = json!(1) },
+            "1 is not a valid status reason for LoseOpportunity"),
+        ("status as text", |r, _| r["item/Status"] = json!("3"),
+            "Cannot convert the literal '\"3\"' to the expected type 'Edm.Int32' of WinOpportunity.Status."),
+        ("no status", |r, _| without(r, "item/Status"), "WinOpportunity: Status is required (the status reason: 3 (Won))"),
+        ("no close activity", |r, _| without(r, "item/OpportunityClose"), "WinOpportunity: OpportunityClose is required"),
+        ("a close activity that is text", |r, id| r["item/OpportunityClose"] = json!(bind(id)),
+            "WinOpportunity: OpportunityClose must be an opportunityclose object"),
+        ("no bind", |r, _| without(&mut r["item/OpportunityClose"], "opportunityid@odata.bind"),
+            "WinOpportunity: OpportunityClose must name its opportunity with opportunityid@odata.bind (\"/opportunities(<id>)\")"),
+        ("a null bind", |r, _| r["item/OpportunityClose"]["opportunityid@odata.bind"] = Value::Null,
+            "WinOpportunity: OpportunityClose must name its opportunity"),
+        ("a bind without parentheses", |r, id| r["item/OpportunityClose"]["opportunityid@odata.bind"] = json!(format!("/opportunities/{id}")),
+            "is not entityset(id)"),
+        ("a bind to another table", |r, id| r["item/OpportunityClose"]["opportunityid@odata.bind"] = json!(format!("/accounts({id})")),
+            "opportunityid cannot point to accounts (it points to opportunities)"),
+        ("a bind that is not a GUID", |r, _| r["item/OpportunityClose"]["opportunityid@odata.bind"] = json!("/opportunities(42)"),
+            "is neither a GUID nor alternate key values"),
+        ("the lookup as a plain value", |r, id| r["item/OpportunityClose"] = json!({"opportunityid": id}),
+            "opportunityid is a lookup: set it with opportunityid@odata.bind"),
+        ("a column the activity lacks", |r, _| r["item/OpportunityClose"]["reason"] = json!("x"),
+            "Invalid property 'reason' was found in entity 'Microsoft.Dynamics.CRM.opportunityclose'."),
+        ("a column of the wrong type", |r, _| r["item/OpportunityClose"]["actualend"] = json!("yesterday"),
+            "to the expected type 'Edm.DateTimeOffset' of opportunityclose.actualend."),
+        ("a parameter the action lacks", |r, _| r["item/Reason"] = json!("x"),
+            "WinOpportunity has no parameter Reason (it takes OpportunityClose and Status)"),
+        ("a column flattened one level too deep", |r, _| r["item/OpportunityClose/subject"] = json!("s"),
+            "WinOpportunity: item/OpportunityClose/subject: a name after item/ has no '/'"),
+        ("an action the fake does not model", |r, _| r["actionName"] = json!("QualifyLead"),
+            "PerformUnboundAction: the fake Dataverse does not model the action \"QualifyLead\" (it models WinOpportunity, LoseOpportunity)"),
+        ("no action name", |r, _| without(r, "actionName"), "does not model the action \"\""),
+    ];
+    for (label, edit, message) in cases {
+        let (mut dv, id) = open_deal();
+        let before = dv.row("opportunity", &id).unwrap();
+        let mut request = json!({"actionName": "WinOpportunity",
+            "item/OpportunityClose": {"subject": "s", "opportunityid@odata.bind": bind(&id)}, "item/Status": 3});
+        edit(&mut request, &id);
+        let reply = call(&mut dv, "PerformUnboundAction", request);
+        assert_eq!(reply.status, 400, "{label}: {}", reply.body);
+        let said = reply.body["error"]["message"].as_str().unwrap();
+        assert!(said.contains(message), "{label}: {said}");
+        assert_eq!(dv.violations(), [said], "{label}: one violation, the message");
+        assert_eq!(dv.row("opportunity", &id).unwrap(), before, "{label}: the opportunity is unchanged");
+        assert!(dv.rows("opportunityclose").is_empty(), "{label}: no activity");
+        assert!(dv.writes().is_empty(), "{label}");
+    }
+}
+
+#[test]
+fn a_user_closes_an_opportunity_as_the_actions_do() {
+    let (dv, id) = open_deal();
+    dv.set_now(START);
+    dv.close_opportunity(&id, 5, "Lost to a competitor").unwrap();
+    let deal = dv.row("opportunity", &id).unwrap();
+    assert_eq!((&deal["statecode"], &deal["statuscode"]), (&json!(2), &json!(5)));
+    let activity = &dv.rows("opportunityclose")[0];
+    assert_eq!(
+        (&activity["subject"], &activity["_opportunityid_value"], &activity["actualend"]),
+        (&json!("Lost to a competitor"), &json!(id), &json!("2026-03-15T13:27:36Z"))
+    );
+    let changes: Vec<_> = dv.changes().iter().map(|c| (c.message, c.table.clone(), c.by_flow)).collect();
+    assert_eq!(
+        changes[1..],
+        [(Message::Create, "opportunityclose".to_owned(), false), (Message::Update, "opportunity".to_owned(), false)]
+    );
+    assert!(dv.writes().is_empty(), "a user's close is not a flow's write");
+    assert!(dv.close_opportunity(&id, 3, "again").unwrap_err().contains("is not open (it is Lost, statecode 2)"));
+    let (dv, id) = open_deal();
+    assert!(dv.close_opportunity(&id, 1, "x").unwrap_err().contains("1 is not a closed status reason"));
+    assert!(dv
+        .close_opportunity("0b9f6c7e-3d4b-4a5c-8d6e-7f8091a2b3c4", 3, "x")
+        .unwrap_err()
+        .contains("Does Not Exist"));
+    assert_eq!(dv.row("opportunity", &id).unwrap()["statecode"], 0);
+    assert!(dv.violations().is_empty(), "{:?}", dv.violations());
+}

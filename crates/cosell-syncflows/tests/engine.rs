@@ -860,10 +860,10 @@ fn won_world() -> (support::World, String, Value, String) {
 }
 
 /// Partner Center closes the referral (won, lost, declined, expired): the merge writes the
-/// opportunity's base first, then asks Dataverse to close the opportunity with exactly the
-/// action, status reason and subject of the core's close step. The fake Dataverse does not model
-/// WinOpportunity/LoseOpportunity (`PerformUnboundAction`): the request is asserted as sent, the
-/// fake's refusal recorded, and what Dataverse would then do is not checked here.
+/// opportunity's base first, then closes the opportunity with exactly the action, status reason
+/// and subject of the core's close step (WinOpportunity/LoseOpportunity through
+/// `PerformUnboundAction`): the opportunity ends in the state and status reason the core plans,
+/// with its Opportunity Close activity, and the close's own row change is an echo.
 #[test]
 fn a_partner_center_close_asks_dataverse_for_the_core_s_close() {
     for (substatus, reason) in
@@ -882,24 +882,47 @@ fn a_partner_center_close_asks_dataverse_for_the_core_s_close() {
             serde_json::from_value(w.referrals.referral(&referral_id).unwrap().clone()).unwrap();
         let plan = cosell_core::sync::inbound(&fresh, &s, &base).expect("the referral is the base's");
         let close = plan.steps.iter().find(|s| s.name == "close").unwrap();
-        let _ = w.run(names::RECEIVER, signed(w.referrals.webhook_event("referral-updated", &referral_id)));
+        let run = w.run(names::RECEIVER, signed(w.referrals.webhook_event("referral-updated", &referral_id)));
+        assert_eq!(run.status, Status::Succeeded, "{substatus}: {}", failures(&run));
 
         let stored = stored_base(&w, "opportunity", &id);
         assert_eq!(stored.fields, plan.base.fields, "{substatus}: the base is written before the close");
         let calls = w.dataverse.calls("PerformUnboundAction");
         assert_eq!(calls.len(), 1, "{substatus}");
         let p = &calls[0].parameters;
-        assert_eq!(p["actionName"], json!(close_action_name(close)), "{substatus}");
+        let (action, _) = close_action(close);
+        assert_eq!(p["actionName"], json!(action), "{substatus}");
         assert_eq!(p["item/Status"], close.body["statuscode"], "{substatus}");
         let subject = close.body.get("subject").cloned().unwrap_or(json!("Closed in Partner Center"));
         assert_eq!(p["item/OpportunityClose"]["subject"], subject, "{substatus}");
         assert_eq!(p["item/OpportunityClose"]["opportunityid@odata.bind"], json!(format!("/opportunities({id})")));
-        assert_eq!(
-            w.dataverse.violations(),
-            ["the fake Dataverse does not model operation PerformUnboundAction"],
-            "{substatus}: when the fake models it, assert the closed opportunity here instead"
-        );
+        assert!(w.dataverse.violations().is_empty(), "{substatus}: {:?}", w.dataverse.violations());
+        the_opportunity_is_closed_as_planned(&w, &id, close, &subject, substatus);
+
+        let run = w.run(names::OUTBOUND, last_change(&w, "opportunity"));
+        assert!(matches!(run.status, Status::Succeeded | Status::Skipped), "{substatus}: {}", failures(&run));
+        assert_eq!(w.referrals.calls("PatchReferralById").len(), 0, "{substatus}: the close is not sent back");
     }
+}
+
+/// The opportunity closed by the core's close step: its state (Won for WinOpportunity, Lost for
+/// LoseOpportunity) and status reason, and one completed Opportunity Close activity with the subject.
+fn the_opportunity_is_closed_as_planned(
+    w: &support::World,
+    id: &str,
+    close: &cosell_core::mapping::UpsertStep,
+    subject: &Value,
+    label: &str,
+) {
+    let (_, state) = close_action(close);
+    let row = w.dataverse.row("opportunity", id).unwrap();
+    assert_eq!(row["statecode"], json!(state.value()), "{label}: the state of the core's action");
+    assert_eq!(row["statuscode"], close.body["statuscode"], "{label}: the core's status reason");
+    let activities = w.dataverse.rows("opportunityclose");
+    assert_eq!(activities.len(), 1, "{label}");
+    assert_eq!(activities[0]["subject"], *subject, "{label}");
+    assert_eq!(activities[0]["_opportunityid_value"], json!(id), "{label}");
+    assert_eq!((&activities[0]["statecode"], &activities[0]["statuscode"]), (&json!(1), &json!(2)), "{label}");
 }
 
 /// What a referral becomes when it first arrives, for each kind of referral: the record the
@@ -923,22 +946,29 @@ fn a_new_referral_becomes_the_record_the_core_plans() {
         let mut w = world();
         let (id, referral) = seed_variant(&w, change);
         let plan = cosell_core::mapping::to_crm(&referral, &config);
-        let _ = w.run(names::RECEIVER, signed(w.referrals.webhook_event("referral-created", &id)));
+        let run = w.run(names::RECEIVER, signed(w.referrals.webhook_event("referral-created", &id)));
         let (leads, opportunities) = (w.dataverse.rows("lead"), w.dataverse.rows("opportunity"));
         match plan.record {
             cosell_core::mapping::RecordKind::Opportunity => {
                 assert_eq!((leads.len(), opportunities.len()), (0, 1), "{label}");
-                // Closed already: the core's close step, asked of Dataverse (not modelled by
-                // the fake, see `a_partner_center_close_asks_dataverse_for_the_core_s_close`).
+                // Closed already: the core's close step, done by Dataverse.
                 let close = plan.steps.iter().find(|s| s.name == "close");
                 let calls = w.dataverse.calls("PerformUnboundAction");
                 assert_eq!(calls.len(), usize::from(close.is_some()), "{label}");
-                if let (Some(close), Some(call)) = (close, calls.first()) {
-                    assert_eq!(call.parameters["actionName"], json!(close_action_name(close)), "{label}");
-                    assert_eq!(call.parameters["item/Status"], close.body["statuscode"], "{label}");
-                    let bind = format!("/opportunities({})", opportunities[0]["opportunityid"].as_str().unwrap());
-                    assert_eq!(call.parameters["item/OpportunityClose"]["opportunityid@odata.bind"], json!(bind));
-                    continue;
+                let id = opportunities[0]["opportunityid"].as_str().unwrap();
+                match close {
+                    Some(close) => {
+                        assert_eq!(run.status, Status::Succeeded, "{label}: {}", failures(&run));
+                        assert_eq!(calls[0].parameters["actionName"], json!(close_action(close).0), "{label}");
+                        let bind = format!("/opportunities({id})");
+                        assert_eq!(
+                            calls[0].parameters["item/OpportunityClose"]["opportunityid@odata.bind"],
+                            json!(bind)
+                        );
+                        let subject = close.body.get("subject").cloned().unwrap_or(json!("Closed in Partner Center"));
+                        the_opportunity_is_closed_as_planned(&w, id, close, &subject, label);
+                    }
+                    None => assert_eq!(opportunities[0]["statecode"], json!(0), "{label}: open"),
                 }
             }
             cosell_core::mapping::RecordKind::Lead => {
@@ -1007,11 +1037,12 @@ fn seed_variant(w: &support::World, change: Value) -> (String, cosell_core::refe
     (id, referral)
 }
 
-/// The Dataverse action of a core close step.
-fn close_action_name(step: &cosell_core::mapping::UpsertStep) -> &'static str {
+/// The Dataverse action of a core close step, and the opportunity state it closes to.
+fn close_action(step: &cosell_core::mapping::UpsertStep) -> (&'static str, cosell_core::dataverse::OpportunityState) {
+    use cosell_core::dataverse::OpportunityState;
     match step.action {
-        cosell_core::mapping::StepAction::WinOpportunity => "WinOpportunity",
-        cosell_core::mapping::StepAction::LoseOpportunity => "LoseOpportunity",
+        cosell_core::mapping::StepAction::WinOpportunity => ("WinOpportunity", OpportunityState::Won),
+        cosell_core::mapping::StepAction::LoseOpportunity => ("LoseOpportunity", OpportunityState::Lost),
         other => panic!("not a close: {other:?}"),
     }
 }

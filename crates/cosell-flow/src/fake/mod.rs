@@ -5,7 +5,8 @@
 //!   they dispatch by operationId and check every parameter and body field against the
 //!   connector's schemas, so a flow calling an operation or field the connector lacks fails.
 //! - [`Dataverse`]: the tables and columns `cosell_core::dataverse` names, the Dataverse
-//!   connector's row operations, the `$filter` subset, alternate keys and the row trigger.
+//!   connector's row operations, the unbound actions WinOpportunity and LoseOpportunity, the
+//!   `$filter` subset, alternate keys and the row trigger.
 //!
 //! Each fake is a cheap handle (clone it, bind one clone to the host, read the other), keeps a
 //! log of every request, the contract violations it saw, and answers injected faults (401, 429,

@@ -1,9 +1,11 @@
 //! A fake Dataverse behind the Dataverse connector (`shared_commondataserviceforapps`): the
 //! tables of [`tables`], the connector's row operations (CreateRecord, UpdateRecord = upsert,
 //! UpdateOnlyRecord, DeleteRecord, GetItem, ListRecords), `$filter`/`$select`/`$orderby`/`$top`,
-//! alternate keys, lookups bound with `column@odata.bind`, and the row trigger
-//! (SubscribeWebhookTrigger: message, filtering attributes, filter expression, the row as body).
+//! alternate keys, lookups bound with `column@odata.bind`, the unbound actions WinOpportunity and
+//! LoseOpportunity (PerformUnboundAction), and the row trigger (SubscribeWebhookTrigger: message,
+//! filtering attributes, filter expression, the row as body).
 
+mod actions;
 mod filter_types;
 mod ops;
 mod tables;
@@ -56,7 +58,9 @@ impl RowChange {
     }
 }
 
-/// A write a flow made, as sent: the columns (with `@odata.bind` lookups) by name.
+/// A write a flow made, as sent: the columns (with `@odata.bind` lookups) by name. An action's
+/// writes are the rows it creates and changes (a close: the Opportunity Close activity with the
+/// columns the action stored, then the opportunity's `statecode` and `statuscode`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Write {
     /// `Create`, `Update` or `Delete` (an upsert that created is a `Create`).
@@ -206,6 +210,14 @@ impl Dataverse {
             return Err(format!("{status_reason} is not a disqualified status reason (4–7)"));
         }
         self.update("lead", lead_id, json!({"statecode": 2, "statuscode": status_reason}))
+    }
+
+    /// Closes an open opportunity as a user does (Close as Won, Close as Lost): `status_reason`
+    /// 3 Won closes it as Won, 4 Canceled or 5 Out-Sold as Lost, with a completed Opportunity
+    /// Close activity named `subject`, as WinOpportunity/LoseOpportunity do. Both changes appear
+    /// in [`Dataverse::changes`].
+    pub fn close_opportunity(&self, id: &str, status_reason: i64, subject: &str) -> Result<(), String> {
+        self.0.with(Err("busy".into()), |s| s.close_as_user(id, status_reason, subject))
     }
 
     /// A row as the Web API returns it (lookups as `_column_value`).

@@ -14,16 +14,17 @@ const OPERATIONS: &[(&str, &[&str])] = &[
     ("DeleteRecord", &["entityName", "recordId"]),
     ("GetItem", &["entityName", "recordId", "$select", "$expand"]),
     ("ListRecords", &["entityName", "$select", "$filter", "$orderby", "$top", "$skiptoken", "$expand", "fetchXml"]),
+    ("PerformUnboundAction", &["actionName", "item"]),
 ];
 
 /// Rows per ListRecords page (the connector's default page).
 const PAGE_SIZE: usize = 5000;
 
-fn not_found(t: &Table, id: &str) -> Reply {
+pub(super) fn not_found(t: &Table, id: &str) -> Reply {
     Reply::error(404, "0x80040217", format!("{} With Id = {id} Does Not Exist", t.logical))
 }
 
-fn bad(message: impl Into<String>) -> Reply {
+pub(super) fn bad(message: impl Into<String>) -> Reply {
     Reply::error(400, "0x80040203", message)
 }
 
@@ -37,6 +38,9 @@ impl State {
         let known = |k: &str| allowed.contains(&k) || (allowed.contains(&"item") && k.starts_with("item/"));
         if let Some(unknown) = p.keys().find(|k| !known(k)) {
             return self.recorder.violation(format!("{op} has no parameter {unknown}"));
+        }
+        if op == "PerformUnboundAction" {
+            return self.perform_unbound_action(p);
         }
         let set = p.get("entityName").and_then(Value::as_str).unwrap_or_default();
         let Some(t) = self.tables.iter().find(|t| t.entity_set == set).cloned() else {
@@ -108,7 +112,7 @@ impl State {
     }
 
     /// A 400 caused by the flow's request is also a contract violation; other errors are not.
-    fn violation_or(&mut self, reply: Reply) -> Reply {
+    pub(super) fn violation_or(&mut self, reply: Reply) -> Reply {
         if reply.status == 400 {
             let message = reply
                 .body
@@ -275,7 +279,7 @@ impl State {
     }
 
     /// Writes columns into a row, checking each against the table; returns the columns set.
-    fn apply(
+    pub(super) fn apply(
         &self,
         t: &Table,
         row: &mut Map<String, Value>,
@@ -445,8 +449,8 @@ enum Located {
     Missing { id: Option<String>, key_columns: Map<String, Value> },
 }
 
-/// The `item/…` parameters (and a whole `item` object) as columns.
-fn item(p: &Map<String, Value>) -> Result<Map<String, Value>, String> {
+/// The `item/…` parameters (and a whole `item` object): a row's columns, or an action's parameters.
+pub(super) fn item(p: &Map<String, Value>) -> Result<Map<String, Value>, String> {
     let mut out = match p.get("item") {
         None | Some(Value::Null) => Map::new(),
         Some(Value::Object(m)) => m.clone(),
@@ -455,7 +459,7 @@ fn item(p: &Map<String, Value>) -> Result<Map<String, Value>, String> {
     for (k, v) in p {
         if let Some(column) = k.strip_prefix("item/") {
             if column.contains('/') {
-                return Err(format!("{k}: a column name has no '/'"));
+                return Err(format!("{k}: a name after item/ has no '/'"));
             }
             out.insert(column.to_owned(), v.clone());
         }

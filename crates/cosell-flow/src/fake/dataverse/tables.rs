@@ -79,6 +79,18 @@ fn table(logical: &str, entity_set: &str, id: &str, columns: &[(&str, ColumnKind
     }
 }
 
+/// Names of the Opportunity Close activity (`opportunityclose`), which WinOpportunity and
+/// LoseOpportunity create; cosell-core never writes it, so its names live here.
+pub mod opportunity_close {
+    pub const TABLE: &str = "opportunityclose";
+    pub const ENTITY_SET: &str = "opportunitycloses";
+    pub const ID: &str = "activityid";
+    pub const SUBJECT: &str = "subject";
+    /// The lookup to the opportunity the activity closes.
+    pub const OPPORTUNITY: &str = "opportunityid";
+    pub const ACTUAL_END: &str = "actualend";
+}
+
 /// The tables, with their columns. UNCERTAIN: the alternate keys (referral identifier on
 /// opportunity and lead, solution id on the catalogue, ISO code on currency) are the ones the
 /// solution issue plans; Dataverse has no key until the solution defines it.
@@ -208,6 +220,22 @@ pub fn standard() -> Vec<Table> {
                 (solution_detail::SOLUTION_TYPE, Text),
             ],
             &[&[solution_detail::SOLUTION_ID]],
+        ),
+        table(
+            opportunity_close::TABLE,
+            opportunity_close::ENTITY_SET,
+            opportunity_close::ID,
+            &[
+                (opportunity_close::SUBJECT, Text),
+                ("description", Memo),
+                (opportunity_close::OPPORTUNITY, Lookup(&[opportunity::ENTITY_SET])),
+                (opportunity_close::ACTUAL_END, DateTime),
+                ("actualrevenue", Decimal),
+                // An activity's state: 0 Open, 1 Completed, 2 Canceled; its status reasons 1–3.
+                ("statecode", Choice(|| vec![0, 1, 2])),
+                ("statuscode", Choice(|| vec![1, 2, 3])),
+            ],
+            &[],
         ),
     ]
 }
