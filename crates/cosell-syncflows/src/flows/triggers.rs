@@ -149,13 +149,14 @@ pub fn decidable(qualified: bool) -> Vec<String> {
     out
 }
 
-/// One part of a decision key: the value when the core knows it, `-` when missing, `?` otherwise.
-/// (A status that is literally `-` reads as missing.)
+/// One part of a decision key: the value when the core knows it, `-` when missing or blank, `?`
+/// otherwise.
 fn key_part(value: &str, known: &'static [(&'static str, &'static str)]) -> String {
-    let given = call("coalesce", &[value, &lit(MISSING)]);
-    let mut names: Vec<Value> = known.iter().map(|(wire, _)| Value::from(*wire)).collect();
-    names.push(Value::from(MISSING));
-    call("if", &[&call("contains", &[&json_literal(&Value::from(names)), &given]), &given, &lit(UNKNOWN)])
+    let names: Vec<Value> = known.iter().map(|(wire, _)| Value::from(*wire)).collect();
+    // The base reads a blank value as none (`SyncState::parse`).
+    let blank = call("empty", &[&call("trim", &[&call("string", &[&call("coalesce", &[value, "''"])])])]);
+    let named = call("if", &[&call("contains", &[&json_literal(&Value::from(names)), value]), value, &lit(UNKNOWN)]);
+    call("if", &[&blank, &lit(MISSING), &named])
 }
 
 /// The decision key of a status and substatus (expressions): `New/Pending`, `-/-`, `?/Accepted`.
@@ -514,7 +515,15 @@ pub fn lead_decision() -> Flow {
             },
             &[(first, NOT_SUCCEEDED)],
         )
-        .after("Carry_the_referral_on", carry_on(), &[("Not_answered", &[Status::Succeeded, Status::Skipped])]);
+        // After either answer (the run's one end, so a handled 412 does not fail the run).
+        .after(
+            "Carry_the_referral_on",
+            carry_on(),
+            &[
+                ("Answered", &[Status::Succeeded, Status::Skipped]),
+                ("Not_answered", &[Status::Succeeded, Status::Skipped]),
+            ],
+        );
     // The sync's own close of a lead (Partner Center accepted, declined or closed the referral)
     // leaves a base that already holds the outcome: no decision anyone made, so no run.
     let base_now = call(
