@@ -477,3 +477,56 @@ fn a_persistent_server_error_fails_the_run_and_writes_nothing() {
     assert!(l.writes().is_empty());
     assert_eq!(l.base(), base, "the lead's base is untouched");
 }
+
+/// A lead qualified without creating an opportunity: the referral is accepted with the core's
+/// PATCH and nothing is written (there is no row to carry it on to).
+#[test]
+fn qualified_without_an_opportunity_accepts_and_writes_nothing() {
+    let mut l = Lead::new();
+    let base = l.base();
+    l.w.dataverse.update("lead", &l.lead, json!({"statecode": 1, "statuscode": 3})).unwrap();
+    let run = l.run(None);
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    let core = lifecycle::on_lead_qualified(&base, "", &Config::default()).unwrap();
+    assert_eq!(l.operations(), ["PatchReferralById"]);
+    assert_patch(&l.calls()[0], &l.referral, &core.patch);
+    assert_eq!(l.status(), ("Active".to_owned(), "Accepted".to_owned()));
+    assert!(l.writes().is_empty());
+}
+
+/// The referral changes again between the re-read and the second PATCH (412 twice), or cannot
+/// be re-read: the run fails with Partner Center's answer, nothing is written.
+#[test]
+fn a_second_412_or_an_unreadable_referral_fails_the_run() {
+    for (operation, fault, calls, doing) in [
+        (
+            "PatchReferralById",
+            Fault::Status(412),
+            ["PatchReferralById", "GetReferralById", "PatchReferralById"].len(),
+            "to the decision",
+        ),
+        (
+            "GetReferralById",
+            Fault::Status(404),
+            ["PatchReferralById", "GetReferralById"].len(),
+            "when the referral was read",
+        ),
+    ] {
+        let mut l = Lead::new();
+        let base = l.base();
+        l.w.referrals.edit(&l.referral, &json!({"details": {"notes": "Microsoft's note"}})).unwrap();
+        l.w.referrals.fail_operation(operation, fault, 2);
+        l.disqualify(5);
+        let run = l.run(None);
+        assert_eq!(run.status, Status::Failed, "{}", failures(&run));
+        assert_eq!(l.calls().len(), calls, "{:?}", l.operations());
+        let error = run.error.as_ref().unwrap();
+        assert_eq!(error["code"], json!("partner-center-failed"));
+        let Fault::Status(status) = fault else { unreachable!() };
+        let message = error["message"].as_str().unwrap();
+        assert!(message.starts_with(&format!("Partner Center answered {status} {doing}: ")), "{message}");
+        assert_eq!(l.status(), ("New".to_owned(), "Pending".to_owned()));
+        assert!(l.writes().is_empty());
+        assert_eq!(l.base(), base);
+    }
+}
