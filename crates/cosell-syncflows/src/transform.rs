@@ -4,7 +4,9 @@
 //! cosell-flow's evaluator on random inputs and compare it with the core's function.
 //!
 //! Conventions: a canonical value is a string, and the empty string stands for the core's
-//! `None` ("no value"); the flows leave empty values out of the base, as the core does.
+//! `None` ("no value"); the flows leave empty values out of the base, as the core does. An
+//! absent column or property reads as `null` here (`?[…]`) as in the core, and a flag reads a
+//! null as `false`.
 //! `value` arguments are expression texts that give the raw value (a Dataverse column, a
 //! referral property).
 
@@ -102,12 +104,16 @@ pub fn from_crm(t: Transform, value: &str) -> Option<String> {
         Transform::DateOnly => date(value),
         Transform::IsoCountry | Transform::IsoCurrency => code(value),
         Transform::Choice { options } => lookup(&choice_table(options), &call("string", &[value])),
-        Transform::Flag { true_value, false_value } => {
-            lookup(&choice_table(&[(true_value, "true"), (false_value, "false")]), &call("string", &[value]))
-        }
+        Transform::Flag { true_value, .. } => flag(value, &true_value.to_string()),
         Transform::EmployeeBand => employee_band(value),
         Transform::Status | Transform::LookupByKey { .. } | Transform::SolutionList => return None,
     })
+}
+
+/// A flag is never empty: `'true'` exactly when the value is `truth` (the true option, or JSON
+/// `true`), else `'false'`, a null (empty or absent) value included.
+fn flag(value: &str, truth: &str) -> String {
+    call("if", &[&call("equals", &[value, truth]), "'true'", "'false'"])
 }
 
 /// The date part: the first ten characters, trimmed.
@@ -126,14 +132,7 @@ pub fn from_referral(t: Transform, value: &str) -> Option<String> {
             let wires = Value::from(options.iter().map(|(_, w)| *w).collect::<Vec<_>>());
             call("if", &[&call("contains", &[&json_literal(&wires), value]), value, "''"])
         }
-        Transform::Flag { .. } => call(
-            "if",
-            &[
-                &call("equals", &[value, "true"]),
-                "'true'",
-                &call("if", &[&call("equals", &[value, "false"]), "'false'", "''"]),
-            ],
-        ),
+        Transform::Flag { .. } => flag(value, "true"),
         Transform::EmployeeBand => call("trim", &[&text_of(value)]),
         Transform::Status | Transform::LookupByKey { .. } | Transform::SolutionList => return None,
     })

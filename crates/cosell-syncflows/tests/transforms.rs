@@ -193,16 +193,78 @@ fn statuses_are_the_core_s() {
     }
 }
 
+/// A null is empty for every transform but a flag, which reads it as `false`; on both sides, in
+/// the flows as in the core.
 #[test]
-fn nulls_are_empty_everywhere() {
+fn nulls_are_empty_and_a_null_flag_is_false() {
     for t in transforms() {
+        let empty = if matches!(t, Transform::Flag { .. }) { json!("false") } else { json!("") };
         if let Some(e) = transform::from_crm(t, V) {
             assert_eq!(eval(&e, Value::Null), json!(t.from_crm(&Value::Null).unwrap_or_default()), "{t:?}");
+            assert_eq!(eval(&e, Value::Null), empty, "{t:?}");
         }
         if let Some(e) = transform::from_referral(t, V) {
-            assert_eq!(eval(&e, Value::Null), json!(""), "{t:?}");
+            assert_eq!(eval(&e, Value::Null), json!(t.from_referral(&Value::Null).unwrap_or_default()), "{t:?}");
+            assert_eq!(eval(&e, Value::Null), empty, "{t:?}");
         }
     }
+}
+
+/// `root?['a']?['b']…`: how a flow reads a JSON pointer (an absent member gives null).
+fn at(root: &str, pointer: &str) -> String {
+    pointer.split('/').skip(1).fold(root.to_owned(), |acc, k| format!("{acc}?['{k}']"))
+}
+
+/// `{}` with `value` at a JSON pointer, objects created on the way.
+fn document_with(pointer: &str, value: Value) -> Value {
+    let mut doc = json!({});
+    let target = pointer.split('/').skip(1).fold(&mut doc, |node, k| &mut node[k]);
+    *target = value;
+    doc
+}
+
+/// Each flag field read from a whole record, its column or property absent, null or set: the
+/// flow's expression gives the core's `crm_value` / `referral_value`, only the true option (or
+/// JSON `true`) is `true`, and a referral created from the opportunity says the same.
+#[test]
+fn flag_fields_read_absent_null_and_set_values_as_the_core() {
+    use cosell_core::sync::values::{crm_value, referral_value};
+    let config = cosell_core::config::Config::default();
+    let mut compared = 0;
+    for f in FIELDS {
+        let Transform::Flag { true_value, false_value } = f.transform else { continue };
+        let column = f.crm.column.resolve(&config);
+        let crm_expression = transform::from_crm(f.transform, &at("variables('row')", &format!("/{column}"))).unwrap();
+        for value in [None, Some(Value::Null), Some(json!(true_value)), Some(json!(false_value)), Some(json!(7))] {
+            let row = value.clone().map_or_else(|| json!({}), |v| document_with(&format!("/{column}"), v));
+            let snapshot = cosell_core::Snapshot::from_value(&json!({ "opportunity": row, "solutions": [] })).unwrap();
+            let core = crm_value(f, &snapshot, &snapshot.config, None).flatten();
+            let expected = if value == Some(json!(true_value)) { "true" } else { "false" };
+            assert_eq!(core.as_deref(), Some(expected), "{} = {value:?}", f.key);
+            assert_eq!(
+                eval_with(&crm_expression, &[("row", row)], Value::Null),
+                json!(expected),
+                "{} = {value:?}",
+                f.key
+            );
+            let created = serde_json::to_value(cosell_core::mapping::to_referral(&snapshot)).unwrap();
+            assert_eq!(referral_value(f, &created).as_deref(), Some(expected), "{} = {value:?} sent", f.key);
+        }
+        let pc_expression = transform::from_referral(f.transform, &at("variables('doc')", f.referral)).unwrap();
+        for value in [None, Some(Value::Null), Some(json!(true)), Some(json!(false)), Some(json!("true"))] {
+            let doc = value.clone().map_or_else(|| json!({}), |v| document_with(f.referral, v));
+            let expected = if value == Some(json!(true)) { "true" } else { "false" };
+            assert_eq!(referral_value(f, &doc).as_deref(), Some(expected), "{} = {value:?}", f.key);
+            assert_eq!(
+                eval_with(&pc_expression, &[("doc", doc)], Value::Null),
+                json!(expected),
+                "{} = {value:?}",
+                f.key
+            );
+        }
+        compared += 1;
+    }
+    assert!(compared > 0, "the field map has a flag");
 }
 
 /// Every canonical value goes back to each side as the core sends it.

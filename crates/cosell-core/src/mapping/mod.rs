@@ -3,19 +3,15 @@
 //! - [`to_referral`]: snapshot → referral create payload.
 //! - [`to_patch`]: snapshot + current referral → JSON Patch (RFC 6902) with If-Match.
 //! - [`to_crm`]: referral → Dataverse upsert plan.
-//! - [`fingerprint`]: legacy (before the base): a hash of the synced fields. Echo suppression is
-//!   now "nothing differs from the base" (`crate::sync`); the plans no longer write it.
 //!
 //! The columns, transforms and ownership all come from the field map (`crate::sync::fields`).
 
 mod audit;
-mod fingerprint;
 mod to_crm;
 mod to_patch;
 mod to_referral;
 
 pub use audit::{append_audit, AuditDirection, AuditEntry, AuditOutcome, AUDIT_MAX_CHARS};
-pub use fingerprint::{fingerprint_referral, fingerprint_snapshot, SyncedFields};
 pub(crate) use to_crm::step;
 pub use to_crm::{
     account_match_key, is_accepted, is_co_sell, normalize_name, normalize_postal_code, to_crm, RecordKind, StepAction,

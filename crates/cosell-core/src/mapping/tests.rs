@@ -543,32 +543,73 @@ fn odata_literals_escape_quotes() {
     assert_eq!(step(&plan, "account").filter.as_deref(), Some("contains(name,'O''Brien')"));
 }
 
-// ---- fingerprint ----
+// ---- echo: what the sync writes comes back as nothing changed ----
 
-#[test]
-fn a_referral_made_from_an_opportunity_has_its_fingerprint() {
-    for doc in [co_sell(), partner_led(), private(), set(co_sell(), "/opportunity/statecode", json!(1))] {
-        let s = snap(doc);
-        assert_eq!(fingerprint_snapshot(&s), fingerprint_referral(&to_referral(&s)));
-    }
+/// The fields the create sends where an opportunity differs from the base of the referral
+/// created from it (the Microsoft CRM ID is Partner Center's: never sent, so never an echo).
+fn changed_after_create(doc: Value) -> Vec<&'static str> {
+    let s = snap(doc);
+    let base = crate::sync::base_of_referral(&to_referral(&s));
+    let mut changed = crate::sync::changed_since(&crate::sync::crm_values(&s, None), &base);
+    changed.retain(|k| crate::sync::field(k).is_some_and(|f| f.create.to_partner_center));
+    changed
 }
 
 #[test]
-fn the_fingerprint_ignores_marks_and_form_but_not_values() {
-    let base = fingerprint_snapshot(&snap(co_sell()));
-    assert_eq!(base.len(), 16);
-    assert_eq!(fingerprint_snapshot(&snap(set(co_sell(), "/opportunity/name", json!("Contoso supply chain ✖")))), base);
-    assert_eq!(fingerprint_snapshot(&snap(set(co_sell(), "/opportunity/estimatedvalue", json!(50000.001)))), base);
+fn a_referral_made_from_an_opportunity_is_its_echo() {
+    let bare = json!({ "opportunity": {}, "solutions": [] });
+    for doc in [
+        co_sell(),
+        partner_led(),
+        private(),
+        set(co_sell(), "/opportunity/statecode", json!(1)),
+        set(partner_led(), "/opportunity/statecode", json!(2)),
+        // An empty visibility column is `false`, as the payload says.
+        set(partner_led(), "/opportunity/cosell_referralvisibility", Value::Null),
+        // A visibility option this version does not know is not visible (the payload says `false`).
+        set(partner_led(), "/opportunity/cosell_referralvisibility", json!(100000077)),
+        // No state loaded: the new referral is open, and the status is not compared.
+        set(co_sell(), "/opportunity/statecode", Value::Null),
+        bare.clone(),
+    ] {
+        assert_eq!(changed_after_create(doc.clone()), Vec::<&str>::new(), "{doc}");
+    }
+    let read = crate::sync::crm_values(&snap(bare), None);
+    assert_eq!(read.get("visibility"), Some(&Some("false".to_owned())), "an empty flag is false");
+    assert_eq!(read.get("status"), None, "no statecode: not loaded");
+    // Help without the visible option: the payload is visible, the column not. The rules refuse
+    // this opportunity (help-needs-visible), so no referral is created from it.
+    let hidden = set(co_sell(), "/opportunity/cosell_referralvisibility", json!(100000000));
+    assert_eq!(changed_after_create(hidden.clone()), ["visibility"]);
+    assert!(crate::validate(&snap(hidden)).iter().any(|f| f.rule == crate::RuleId::HelpNeedsVisible));
+    // A state this version does not know has no outcome: empty, so it differs from the base.
+    let unknown = set(co_sell(), "/opportunity/statecode", json!(7));
+    assert_eq!(crate::sync::crm_values(&snap(unknown.clone()), None).get("status"), Some(&None));
+    assert_eq!(changed_after_create(unknown), ["status"]);
+}
+
+#[test]
+fn the_echo_check_ignores_marks_and_form_but_not_values() {
+    let base = crate::sync::base_of_referral(&to_referral(&snap(co_sell())));
+    let synced = set(co_sell(), "/opportunity/cosell_syncstate", json!(base.to_json()));
+    let echo = |pointer: &str, value: Value| crate::sync::is_echo_of_crm(&snap(set(synced.clone(), pointer, value)));
+    assert!(crate::sync::is_echo_of_crm(&snap(synced.clone())));
+    assert!(echo("/opportunity/name", json!("Contoso supply chain ✖")), "the sync mark");
+    assert!(echo("/opportunity/estimatedvalue", json!(50000.001)), "below a cent");
+    assert!(echo("/opportunity/description", json!("Dynamics 365 rollout\r\n ")), "trailing space, CR LF");
+    assert!(echo("/opportunity/statecode", Value::Null), "the state not loaded");
     for (pointer, value) in [
         ("/opportunity/estimatedvalue", json!(50001)),
         ("/opportunity/name", json!("Other")),
         ("/opportunity/description", json!("x")),
         ("/opportunity/estimatedclosedate", json!("2027-01-01")),
         ("/opportunity/cosell_howcanmicrosofthelp", json!(100000002)),
+        ("/opportunity/cosell_referralvisibility", Value::Null),
+        ("/opportunity/cosell_referralvisibility", json!(100000000)),
         ("/opportunity/statecode", json!(2)),
         ("/solutions", json!([])),
     ] {
-        assert_ne!(fingerprint_snapshot(&snap(set(co_sell(), pointer, value))), base, "{pointer}");
+        assert!(!echo(pointer, value.clone()), "{pointer} = {value}");
     }
 }
 

@@ -109,7 +109,11 @@ pub enum Transform {
     /// A choice column ⇄ a referral enum: `options` pairs each Dataverse option value with the
     /// wire value; anything else (Unknown, a custom option) has no canonical form.
     Choice { options: &'static [(i64, &'static str)] },
-    /// A two-option choice column ⇄ a referral boolean: `true`/`false`.
+    /// A two-option choice column ⇄ a referral boolean, never empty: `true` exactly for
+    /// `true_value` (Dataverse) or JSON `true` (Partner Center); anything else is `false`: the
+    /// false option, an empty column or absent property, another option. Each side's create
+    /// sends just that: `to_referral` sends `false` unless the column holds the true option, and
+    /// `to_crm` leaves the column empty for a referral that is not shared.
     #[serde(rename_all = "camelCase")]
     Flag { true_value: i64, false_value: i64 },
     /// Opportunity `statecode` ⇄ referral `status`/`substatus`, canonical as the outcome:
@@ -144,9 +148,7 @@ impl Transform {
             Transform::Choice { .. } => {
                 "the wire value paired with the option value (Dataverse), or the referral's string if it is one of them"
             }
-            Transform::Flag { .. } => {
-                "'true' for trueValue / JSON true, 'false' for falseValue / JSON false (toLower(string(v)) on the referral side)"
-            }
+            Transform::Flag { .. } => "if(equals(v, trueValue), 'true', 'false') (Dataverse), if(equals(v, true), 'true', 'false') (referral)",
             Transform::Status => {
                 "Dataverse statecode 0 → Open, 1 → Won, 2 → Lost (Declined/Expired when the base says so); referral New/Active → Open, Closed/<substatus> → <substatus>"
             }
@@ -651,7 +653,8 @@ pub fn crm_outcome(state: OpportunityState, base: Option<&str>) -> String {
 }
 
 impl Transform {
-    /// The canonical form of a Partner Center value (`value` at the row's pointer).
+    /// The canonical form of a Partner Center value (`value` at the row's pointer; an absent
+    /// property is read as `null`, see [`super::values`]).
     pub fn from_referral(self, value: &Value) -> Option<String> {
         match self {
             Transform::Text { max_length, strip_marks } => canonical_text(value.as_str()?, max_length, strip_marks),
@@ -662,7 +665,7 @@ impl Transform {
                 let s = value.as_str()?;
                 options.iter().find(|(_, w)| *w == s).map(|(_, w)| (*w).to_owned())
             }
-            Transform::Flag { .. } => value.as_bool().map(|b| b.to_string()),
+            Transform::Flag { .. } => Some((*value == Value::Bool(true)).to_string()),
             Transform::SolutionList => {
                 canonical_solutions(value.as_array()?.iter().filter_map(|t| t.get("id").and_then(Value::as_str)))
             }
@@ -672,18 +675,14 @@ impl Transform {
         }
     }
 
-    /// The canonical form of a Dataverse column value.
+    /// The canonical form of a Dataverse column value (an absent column is read as `null`).
     pub fn from_crm(self, value: &Value) -> Option<String> {
         match self {
             Transform::Choice { options } => {
                 let v = value.as_i64()?;
                 options.iter().find(|(o, _)| *o == v).map(|(_, w)| (*w).to_owned())
             }
-            Transform::Flag { true_value, false_value } => match value.as_i64()? {
-                v if v == true_value => Some("true".to_owned()),
-                v if v == false_value => Some("false".to_owned()),
-                _ => None,
-            },
+            Transform::Flag { true_value, .. } => Some((value.as_i64() == Some(true_value)).to_string()),
             Transform::EmployeeBand => crate::mapping::customer_size(value.as_i64()?).map(|b| b.as_str().to_owned()),
             Transform::Money => value.as_f64().and_then(canonical_money),
             other => other.from_referral(value),

@@ -62,7 +62,7 @@ mod tests {
     /// A lead landed from referral r-1 (deal 50000 USD, notes "From Microsoft"), base stored.
     fn lead_row(edit: impl Fn(&mut Map<String, Value>)) -> (Map<String, Value>, SyncState) {
         let base = SyncState::parse(
-            r#"{"v":1,"id":"r-1","eTag":"e1","status":"New","substatus":"Pending","fields":{"dealValue":"50000.00","currency":"USD","closingDate":"2026-12-31","notes":"From Microsoft","status":"Open"}}"#,
+            r#"{"v":1,"id":"r-1","eTag":"e1","status":"New","substatus":"Pending","fields":{"dealValue":"50000.00","currency":"USD","closingDate":"2026-12-31","notes":"From Microsoft","status":"Open","visibility":"false"}}"#,
             "$",
         )
         .unwrap();

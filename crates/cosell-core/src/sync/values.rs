@@ -1,7 +1,11 @@
 //! The canonical values of both sides, read through the field map.
 //!
 //! A [`Read`] maps each base field's key to its canonical value: `Some(None)` is "known to be
-//! empty", a missing key is "not loaded" (an unexpanded lookup), which never counts as a change.
+//! empty", a missing key is "not loaded" (an unexpanded lookup, or a snapshot without
+//! `statecode`), which never counts as a change.
+//!
+//! An absent column or property is read as `null`, as a flow's `?[…]` reads it, so every
+//! transform gives one form for both: no value, or `false` for a [`Transform::Flag`].
 
 use super::fields::{crm_outcome, referral_outcome, Field, Transform, FIELDS};
 use crate::config::Config;
@@ -9,6 +13,9 @@ use crate::referral::Referral;
 use crate::snapshot::Snapshot;
 use serde_json::Value;
 use std::collections::BTreeMap;
+
+/// What an absent column or property is read as (see the module docs).
+const ABSENT: &Value = &Value::Null;
 
 /// Canonical values by field key (see the module docs for absent keys).
 pub type Read = BTreeMap<&'static str, Option<String>>;
@@ -25,7 +32,7 @@ pub fn referral_value(f: &Field, doc: &Value) -> Option<String> {
         Transform::Status => {
             referral_outcome(doc.get("status").and_then(Value::as_str), doc.get("substatus").and_then(Value::as_str))
         }
-        t => doc.pointer(f.referral).and_then(|v| t.from_referral(v)),
+        t => t.from_referral(doc.pointer(f.referral).unwrap_or(ABSENT)),
     }
 }
 
@@ -44,16 +51,19 @@ pub fn crm_value(f: &Field, s: &Snapshot, config: &Config, base_outcome: Option<
     let o = &s.opportunity;
     let column = f.crm.column.resolve(config);
     match (f.transform, f.crm.via) {
-        (Transform::Status, _) => Some(o.state().map(|st| crm_outcome(st, base_outcome))),
+        // Every Dataverse row has a state: a snapshot without one did not load it. A state this
+        // version does not know has no outcome.
+        (Transform::Status, _) => o.state.map(|st| st.known().map(|st| crm_outcome(st, base_outcome))),
         (Transform::SolutionList, _) => {
             Some(super::fields::canonical_solutions(s.solutions.iter().filter_map(|r| r.solution_id.as_deref())))
         }
-        (t, None) => Some(o.columns.get(column).and_then(|v| t.from_crm(v))),
+        (t, None) => Some(t.from_crm(o.columns.get(column).unwrap_or(ABSENT))),
         (t, Some(lookup)) => match o.columns.get(lookup) {
-            Some(Value::Object(row)) => Some(row.get(column).and_then(|v| t.from_crm(v))),
+            Some(Value::Object(row)) => Some(t.from_crm(row.get(column).unwrap_or(ABSENT))),
             // Only the row ID is known: not loaded, so not compared.
             _ if o.columns.get(&format!("_{lookup}_value")).is_some_and(|v| !v.is_null()) => None,
-            _ => Some(None),
+            // No related row: each of its columns is empty.
+            _ => Some(t.from_crm(ABSENT)),
         },
     }
 }
