@@ -174,7 +174,7 @@ const SYNC_DESCRIPTION: &str =
 const REFERRAL_ID_DESCRIPTION: &str = "The Partner Center referral ID, set by the sync (read-only).";
 const REFERRAL_LINK_DESCRIPTION: &str = "The referral in Partner Center, set by the sync (read-only).";
 const SYNC_STATE_DESCRIPTION: &str =
-    "The base of the last sync (eTag, fingerprint, status; see docs/sync.md), written by the sync; not for people.";
+    "The base of the last sync (eTag, status and the synced values; see docs/sync.md), written by the sync; not for people.";
 
 /// Every column the solution adds or creates, grouped by table.
 pub const COLUMNS: [Column; 23] = [
