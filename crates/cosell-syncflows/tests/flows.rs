@@ -185,9 +185,12 @@ fn the_opportunity_trigger_filters_on_the_mapped_columns() {
     assert_eq!(p["subscriptionRequest/message"], 4);
     let filtering: Vec<&str> = p["subscriptionRequest/filteringattributes"].as_str().unwrap().split(',').collect();
     assert_eq!(filtering, triggers::filtering_attributes());
+    // The Deal value column is the environment variable's value, read when the flow is turned on.
+    let deal_value =
+        format!("@{{{}}}", cosell_syncflows::expr::parameter(cosell_core::config::vars::DEAL_VALUE_COLUMN));
+    assert!(filtering.contains(&deal_value.as_str()), "{filtering:?}");
     for column in [
         "name",
-        "estimatedvalue",
         "description",
         "cosell_howcanmicrosofthelp",
         "cosell_referralvisibility",

@@ -18,7 +18,11 @@ use cosell_solution::flows::Flow;
 use serde_json::{json, Value};
 
 /// The opportunity columns whose change starts the sync: every mapped column on the opportunity
-/// itself (the one an environment variable names at its default), and Sync with Partner Center.
+/// itself, and Sync with Partner Center. A column an environment variable names (the Deal value
+/// column) is the variable's value, `@{parameters('…')}`, so an admin's own column starts the sync
+/// without the trigger being edited.
+/// UNCERTAIN: Power Automate evaluates trigger inputs when the flow is turned on, so a changed
+/// value takes effect once the flow is turned off and on again (README says so).
 pub fn filtering_attributes() -> Vec<String> {
     let mut out: Vec<String> = FIELDS
         .iter()
@@ -29,9 +33,7 @@ pub fn filtering_attributes() -> Vec<String> {
         })
         .map(|f| match f.crm.column {
             ColumnName::Fixed { name } => name.to_owned(),
-            // UNCERTAIN: a trigger's filtering attributes are fixed at import; a non-default
-            // Deal value column needs this trigger edited (docs/flows.md says so).
-            ColumnName::Environment { default, .. } => default.to_owned(),
+            ColumnName::Environment { variable, .. } => format!("@{{{}}}", crate::expr::parameter(variable)),
         })
         .filter(|c| c != opp::ID)
         .collect();
@@ -54,12 +56,21 @@ pub fn opportunity() -> Flow {
         filtering: filtering_attributes(),
         conditions: vec![whole(&call("equals", &[&trigger_body(opp::SYNC), "true"]))],
     };
-    flow(
+    let mut flow = flow(
         names::OUTBOUND,
         "Sends an opportunity with Sync = Yes to Partner Center when a mapped column changes.",
         trigger,
         actions,
-    )
+    );
+    // The trigger's filtering attributes read the variables that name opportunity columns.
+    flow.environment_variables = FIELDS
+        .iter()
+        .filter_map(|f| match f.crm.column {
+            ColumnName::Environment { variable, .. } if f.crm.table == opp::TABLE => Some(variable.to_owned()),
+            _ => None,
+        })
+        .collect();
+    flow
 }
 
 /// "Dynamics 365 Microsoft Solutions to Partner Center": a solution row added or changed.
