@@ -165,9 +165,16 @@ fn op_kind(pointer_: &str, key: &str) -> String {
     whole(&call("if", &[&empty(FRESH), &from_base, &call("if", &[&has, "'replace'", "'add'"])]))
 }
 
-/// The referral status at the last sync, `''` when the base has none.
+/// The referral status the merge starts from (`''` when unknown): the referral read by the
+/// first attempt when this is the second (the core's Retry plans from the merged base, which
+/// takes the fresh referral's status even when no field changed), else the base's.
 fn base_status() -> String {
-    call("string", &[&call("coalesce", &[&path(&outputs(BASE), &["status"]), "''"])])
+    call("string", &[&call("coalesce", &[&path(FRESH, &["status"]), &path(&outputs(BASE), &["status"]), "''"])])
+}
+
+/// Whether the referral is closed (terminal): nothing more is sent, nothing is reported unsent.
+fn terminal() -> String {
+    call("equals", &[&base_status(), "'Closed'"])
 }
 
 /// One candidate PATCH operation per field the CRM may send on update: (key, `send` condition, op).
@@ -446,7 +453,7 @@ fn not_sent_message(f: &Field) -> String {
 /// does not already say the same value, so the sync's own write coming back (and every later
 /// save) does not repeat it; the base keeps the old value, so the change stays visible.
 fn not_sent() -> Steps {
-    let terminal = call("equals", &[&path(&outputs(BASE), &["status"]), "'Closed'"]);
+    let terminal = terminal();
     let audit = call("string", &[&call("coalesce", &[&row(opp::AUDIT), "''"])]);
     let entries: Vec<Value> = not_sendable()
         .map(|f| {
@@ -650,7 +657,7 @@ fn create() -> Steps {
 
 fn update() -> Steps {
     let sendable: Vec<&Field> = FIELDS.iter().filter(|f| f.sends_on_update()).collect();
-    let terminal = call("equals", &[&path(&outputs(BASE), &["status"]), "'Closed'"]);
+    let terminal = terminal();
     let changed = super::inbound::keys_where(&sendable, |f| {
         call("and", &[&call("not", &[&terminal]), &ne(&crm(f.key), &base(f.key))])
     });
