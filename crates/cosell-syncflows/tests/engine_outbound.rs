@@ -467,3 +467,82 @@ fn a_lost_opportunity_sends_the_core_s_status_operations() {
         assert_base_is(&w, &id, &referral_id, &plan);
     }
 }
+
+/// Saves `change` to the synced opportunity and runs the flow: its PATCH and the base it stores
+/// are `plan_outbound`'s for the same inputs — the rows and the base; the flow does not read the
+/// referral before a PATCH, so neither does the core (`None`: `add` or `replace` from the base).
+/// Returns the plan.
+fn next_save_is_the_core_s(
+    w: &mut World,
+    id: &str,
+    snapshot: &Value,
+    referral_id: &str,
+    change: Value,
+) -> cosell_core::sync::merge::OutboundPlan {
+    let base = stored_base(w, id);
+    w.dataverse.update("opportunity", id, change.clone()).unwrap();
+    let plan = plan_outbound(&core_snapshot(w, id, snapshot), &base, None).unwrap().outbound;
+    let before = patches(w).len();
+    let run = w.run(names::OUTBOUND, last_change(w, "opportunity"));
+    assert_eq!(run.status, Status::Succeeded, "{change}: {}", failures(&run));
+    assert!(w.referrals.violations().is_empty(), "{change}: {:?}", w.referrals.violations());
+    let sent = patches(w);
+    assert_eq!(sent.len() - before, usize::from(!plan.operations.is_empty()), "{change}");
+    if let Some(last) = sent.get(before..).and_then(<[LoggedCall]>::last) {
+        assert_patch_is(last, &plan);
+        assert_base_is(w, id, referral_id, &plan);
+    }
+    plan
+}
+
+/// The existing outbound scenarios, each save compared with `plan_outbound`: a deal value, a
+/// cleared description (sent as empty text), won in Dynamics 365 (Closed/Won from New), and the
+/// seller's notes after a conflict the inbound merge audited.
+#[test]
+fn every_outbound_save_sends_the_core_s_operations() {
+    let (mut w, id, snapshot) = synced_opportunity_world();
+    let referral_id = synced(&mut w);
+    let w = &mut w;
+    for change in [json!({"estimatedvalue": 70500.255}), json!({"description": null})] {
+        next_save_is_the_core_s(w, &id, &snapshot, &referral_id, change);
+    }
+    // Both sides changed the notes: the inbound merge keeps the seller's, which the next save sends.
+    w.referrals.edit(&referral_id, &json!({"details": {"notes": "Microsoft's notes"}})).unwrap();
+    w.dataverse.update("opportunity", &id, json!({"description": "Seller's notes"})).unwrap();
+    let run = w.run(names::RECEIVER, signed(w.referrals.webhook_event("referral-updated", &referral_id)));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    let plan = next_save_is_the_core_s(w, &id, &snapshot, &referral_id, json!({"estimatedvalue": 71000}));
+    let fields: Vec<&str> = plan.operations.iter().map(|o| o.path.as_str()).collect();
+    assert_eq!(fields, ["/details/dealValue", "/details/notes"]);
+    let plan = next_save_is_the_core_s(w, &id, &snapshot, &referral_id, json!({"statecode": 1, "statuscode": 3}));
+    assert_eq!(plan.operations.len(), 2, "Closed/Won: {:?}", plan.operations);
+}
+
+/// Solution rows the core leaves out of the PATCH (`unique_solution_tags`): a row without a
+/// solution ID, and a second row of the same solution (other case, spaces around). The solutions
+/// flow sends the core's list, each solution once.
+#[test]
+fn the_solution_list_sent_is_the_core_s() {
+    let (mut w, id, snapshot) = synced_opportunity_world();
+    let referral_id = synced(&mut w);
+    let base = stored_base(&w, &id);
+    let bind = format!("opportunities({id})");
+    for row in [
+        json!({"cosell_solutionid": "SOL-77777-CCC", "cosell_name": "Third", "cosell_opportunityid@odata.bind": bind}),
+        json!({"cosell_name": "No ID yet", "cosell_opportunityid@odata.bind": bind}),
+        json!({"cosell_solutionid": "  sol-77777-ccc ", "cosell_opportunityid@odata.bind": bind}),
+    ] {
+        w.dataverse.insert("cosell_partnercentersolution", row).unwrap();
+    }
+    let plan = plan_outbound(&core_snapshot(&w, &id, &snapshot), &base, None).unwrap().outbound;
+    let run = w.run(names::SOLUTIONS, last_change(&w, "cosell_partnercentersolution"));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert!(w.referrals.violations().is_empty(), "{:?}", w.referrals.violations());
+    let sent = patches(&w);
+    assert_eq!(sent.len(), 1);
+    assert_patch_is(&sent[0], &plan);
+    let ids: Vec<&str> =
+        plan.operations[0].value.as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["SOL-34104-EBB", "SOL-77777-CCC"]);
+    assert_base_is(&w, &id, &referral_id, &plan);
+}

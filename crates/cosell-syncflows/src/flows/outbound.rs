@@ -855,14 +855,44 @@ fn update() -> Steps {
         )
 }
 
+/// The opportunity's solutions as referral tags (`merge::unique_solution_tags`): rows without a
+/// solution ID left out, each ID once (the first row wins, IDs compared as `solution_key`), in
+/// row order; a name only when the row has one. UNCERTAIN: the second attempt after a 412 does
+/// not keep Partner Center's own solution objects (`solution_tags` with the referral read) —
+/// it sends the tags as a first attempt does.
+fn solution_tags() -> Steps {
+    let keys = body("Opportunity_solution_keys");
+    let key = format!("{keys}?[item()]");
+    let first_of_its_key = call(
+        "and",
+        &[
+            &call("not", &[&empty(&key)]),
+            &call("not", &[&call("contains", &[&call("take", &[&keys, "item()"]), &key])]),
+        ],
+    );
+    let solution_row = format!("{}?[item()]", path(&body("Opportunity_solutions"), &["value"]));
+    let name = path(&solution_row, &[solution::NAME]);
+    let id = call("trim", &[&call("string", &[&path(&solution_row, &[solution::SOLUTION_ID])])]);
+    // UNCERTAIN: the core's `solution_tag` type for a catalogue solution.
+    let tag = call("json", &[&lit(r#"{"type":"Name"}"#)]);
+    let tag = call("setProperty", &[&call("setProperty", &[&tag, "'id'", &id]), "'name'", &name]);
+    let tag = call("if", &[&call("equals", &[&name, "null"]), &call("removeProperty", &[&tag, "'name'"]), &tag]);
+    Steps::new()
+        .then(
+            "Unique_solutions",
+            Action::Query {
+                from: whole(&call("range", &["0", &call("length", &[&keys])])),
+                condition: whole(&first_of_its_key),
+            },
+        )
+        .then(
+            "Solution_tags",
+            Action::Select { from: whole(&body("Unique_solutions")), select: Value::from(whole(&tag)) },
+        )
+}
+
 pub fn helper() -> Flow {
     let id = path("triggerBody()", &["opportunityId"]);
-    let tags = json!({
-        "id": whole(&call("trim", &[&call("string", &[&path("item()", &[solution::SOLUTION_ID])])])),
-        "name": whole(&path("item()", &[solution::NAME])),
-        // UNCERTAIN: the core's `solution_tag` type for a catalogue solution.
-        "type": "Name"
-    });
     let findings: Vec<Value> = rules()
         .into_iter()
         .map(|(rule, failing)| json!({"rule": rule.as_str(), "title": rule.title(), "failing": whole(&failing)}))
@@ -893,10 +923,7 @@ pub fn helper() -> Flow {
             },
         )
         .append(opportunity_solutions(&row(opp::ID)))
-        .then(
-            "Solution_tags",
-            Action::Select { from: whole(&path(&body("Opportunity_solutions"), &["value"])), select: tags },
-        )
+        .append(solution_tags())
         .then(BASE, base_compose(&row(opp::SYNC_STATE)))
         .then(
             CRM_VALUES,
