@@ -341,24 +341,31 @@ fn changes_no_update_carries_are_audited_as_not_sent() {
     assert_eq!(audit_lines(&w, &id).len(), audit.len() + 1, "the closing date was said already");
 }
 
-/// The 412 path: both sides changed the notes, Microsoft the closing date, the seller the deal
-/// value. The inbound helper merges first and reports the conflict; the second attempt sends
-/// what is left with the fresh eTag and reports no conflict again — each conflict of the core's
-/// Retry plan (inbound, and the outbound ones it keeps) is written once.
+/// The 412 path: both sides changed the notes and the solutions, Microsoft the closing date, the
+/// seller the deal value. The inbound helper merges first and reports the conflicts; the second
+/// attempt sends what is left with the fresh eTag and reports none again — each conflict of the
+/// core's Retry plan (the inbound half's notes, the outbound half's solutions, which Partner
+/// Center does not write on update) is written once.
 #[test]
 fn the_412_path_writes_each_conflict_once() {
     let (mut w, id, snapshot) = synced_opportunity_world();
     let referral_id = synced(&mut w);
     let base = stored_base(&w, &id);
-    let microsoft = json!({"details": {"notes": "Microsoft's notes", "closingDateTime": "2026-04-30T00:00:00Z"}});
+    let microsoft = json!({"details": {
+        "notes": "Microsoft's notes",
+        "closingDateTime": "2026-04-30T00:00:00Z",
+        "requirements": {"solutions": [{"id": "SOL-55555-MSX", "name": "Microsoft's pick", "type": "Name"}]}
+    }});
     w.referrals.edit(&referral_id, &microsoft).unwrap();
+    let second = json!({"cosell_solutionid": "SOL-99999-AAA", "cosell_name": "Second", "cosell_opportunityid@odata.bind": format!("opportunities({id})")});
+    w.dataverse.insert("cosell_partnercentersolution", second).unwrap();
     w.dataverse.update("opportunity", &id, json!({"description": "Seller's notes", "estimatedvalue": 67000})).unwrap();
     let s = core_snapshot(&w, &id, &snapshot);
     let fresh = referral_now(&w, &referral_id);
     let retry = after_precondition_failed(&s, &base, &fresh).unwrap();
     let conflicts: Vec<&str> =
         retry.inbound.conflicts.iter().chain(&retry.outbound.conflicts).map(|c| c.field).collect();
-    assert_eq!(conflicts, ["notes"], "the outbound half dropped the one inbound reported");
+    assert_eq!(conflicts, ["notes", "solutions"], "the outbound half dropped the notes inbound reported");
     let before = audit_lines(&w, &id).len();
 
     let run = w.run(names::OUTBOUND, last_change(&w, "opportunity"));
@@ -373,7 +380,7 @@ fn the_412_path_writes_each_conflict_once() {
     for field in &conflicts {
         assert_eq!(text.matches(&format!("{field} kept by policy")).count(), 1, "{text}");
     }
-    assert!(lines[1].ends_with("synced: sent: dealValue, notes"), "{}", lines[1]);
+    assert!(lines[1].ends_with("synced: sent: dealValue, notes, solutions"), "{}", lines[1]);
     assert_base_is(&w, &id, &referral_id, &retry.outbound);
     let row = w.dataverse.row("opportunity", &id).unwrap();
     assert_eq!(row["description"], json!("Seller's notes"), "the owner's value");

@@ -452,41 +452,31 @@ fn not_sent_message(f: &Field) -> String {
 /// the core's): an entry is written only when the Audit column's last report for that field
 /// does not already say the same value, so the sync's own write coming back (and every later
 /// save) does not repeat it; the base keeps the old value, so the change stays visible.
-fn not_sent() -> Steps {
+fn not_sent() -> Action {
     let terminal = terminal();
     let audit = call("string", &[&call("coalesce", &[&row(opp::AUDIT), "''"])]);
-    let entries: Vec<Value> = not_sendable()
+    let lines: Vec<String> = not_sendable()
         .map(|f| {
             let message = not_sent_message(f);
             let last = call("lastIndexOf", &[&audit, &lit(&format!("[not-sent]: {} changed to ", f.key))]);
             let said = call("slice", &[&audit, &last, &call("add", &[&last, &call("length", &[&message])])]);
             let reported = call("and", &[&call("greaterOrEquals", &[&last, "0"]), &call("equals", &[&said, &message])]);
             let due = call("and", &[&call("not", &[&terminal]), &ne(&crm(f.key), &base(f.key))]);
-            json!({
-                "field": f.key,
-                "write": whole(&call("and", &[&due, &call("not", &[&reported])])),
-                "line": whole(&call(
-                    "concat",
-                    &["utcNow('yyyy-MM-ddTHH:mm:ssZ')", "' – Dynamics 365 → Partner Center skipped '", &message],
-                )),
-            })
+            let line = call(
+                "concat",
+                &["utcNow('yyyy-MM-ddTHH:mm:ssZ')", "' – Dynamics 365 → Partner Center skipped '", &message],
+            );
+            call("if", &[&call("and", &[&due, &call("not", &[&reported])]), &line, "''"])
         })
         .collect();
-    Steps::new()
-        .then("Not_sent_candidates", Action::Compose(Value::from(entries)))
-        .then(
-            "Not_sent",
-            Action::Query { from: whole(&outputs("Not_sent_candidates")), condition: whole("item()?['write']") },
-        )
-        .then(
-            "Not_sent_lines",
-            Action::Select { from: whole(&body("Not_sent")), select: Value::from(whole("item()?['line']")) },
-        )
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    // One line per field to write, `''` for the others, which the filter drops.
+    Action::Query { from: whole(&call("createArray", &refs)), condition: whole(&call("not", &[&empty("item()")])) }
 }
 
 /// The not-sent lines, each after a line break (`''` when there are none).
 fn then_not_sent_lines() -> String {
-    let lines = body("Not_sent_lines");
+    let lines = body("Not_sent");
     call("if", &[&empty(&lines), "''", &call("concat", &[LF, &call("join", &[&lines, LF])])])
 }
 
@@ -658,10 +648,15 @@ fn create() -> Steps {
 fn update() -> Steps {
     let sendable: Vec<&Field> = FIELDS.iter().filter(|f| f.sends_on_update()).collect();
     let terminal = terminal();
-    let changed = super::inbound::keys_where(&sendable, |f| {
-        call("and", &[&call("not", &[&terminal]), &ne(&crm(f.key), &base(f.key))])
+    let candidates = candidates();
+    // The fields an operation is sent for: changed since the base, and one of its operations due.
+    let sent_fields = super::inbound::keys_where(&sendable, |f| {
+        let mut any: Vec<&str> =
+            candidates.iter().filter(|(k, _, _)| k == f.key).map(|(_, send, _)| send.as_str()).collect();
+        any.push("false");
+        call("and", &[&call("not", &[&terminal]), &ne(&crm(f.key), &base(f.key)), &call("or", &any)])
     });
-    let ops: Vec<Value> = candidates()
+    let ops: Vec<Value> = candidates
         .into_iter()
         .map(|(key, send, op)| json!({"key": key, "send": whole(&send), "operation": op}))
         .collect();
@@ -725,14 +720,14 @@ fn update() -> Steps {
                     ("recordId", json!(whole(&row(opp::ID)))),
                     (
                         "item/cosell_audit",
-                        json!(whole(&audit_append(&row(opp::AUDIT), &call("join", &[&body("Not_sent_lines"), LF])))),
+                        json!(whole(&audit_append(&row(opp::AUDIT), &call("join", &[&body("Not_sent"), LF])))),
                     ),
                 ],
             ),
         )
         .then(
             "Answer_not_sent",
-            respond(200, json!({"synced": true, "sent": [], "notSent": whole(&body("Not_sent_lines"))})),
+            respond(200, json!({"synced": true, "sent": [], "notSent": whole(&body("Not_sent"))})),
         );
     let (other, other_message) = other_referral(&row(opp::REFERRAL_ID));
     Steps::new()
@@ -749,45 +744,15 @@ fn update() -> Steps {
             "Convert_to_co_sell_if_help_was_chosen",
             Action::If { expression: cond::is_true(&conversion_due), then: conversion(), otherwise: Steps::new() },
         )
-        .then("Changed_in_Dynamics_365", changed)
-        .then("Candidate_operations", Action::Compose(Value::from(ops)))
-        .then(
-            "Operations_to_send",
-            Action::Query {
-                from: whole(&outputs("Candidate_operations")),
-                condition: whole(&call(
-                    "and",
-                    &["item()?['send']", &call("contains", &[&body("Changed_in_Dynamics_365"), "item()?['key']"])],
-                )),
-            },
-        )
-        .then(
-            "Operations",
-            Action::Select {
-                from: whole(&body("Operations_to_send")),
-                select: Value::from(whole("item()?['operation']")),
-            },
-        )
-        .then(
-            "Operation_fields",
-            Action::Select { from: whole(&body("Operations_to_send")), select: Value::from(whole("item()?['key']")) },
-        )
-        // The fields an operation carries, each once, in the field map's order.
-        .then(
-            "Sent_fields",
-            Action::Query {
-                from: whole(&body("Changed_in_Dynamics_365")),
-                condition: whole(&call("contains", &[&body("Operation_fields"), "item()"])),
-            },
-        )
+        .then("Sent_fields", sent_fields)
         .then("Settled", Action::Compose(Value::Object(settled)))
-        .append(not_sent())
-        // Empty operations: nothing is sent (an echo of the sync's own write, or changes no
-        // update carries).
+        .then("Not_sent", not_sent())
+        // No operation: nothing is sent (an echo of the sync's own write, or changes no update
+        // carries).
         .then(
             "Nothing_to_patch",
             Action::If {
-                expression: cond::is_true(&empty(&body("Operations"))),
+                expression: cond::is_true(&empty(&sent_keys)),
                 then: Steps::new()
                     .then(
                         "Only_converted",
@@ -797,7 +762,7 @@ fn update() -> Steps {
                             otherwise: Steps::new().then(
                                 "Only_not_sent",
                                 Action::If {
-                                    expression: cond::is_true(&call("not", &[&empty(&body("Not_sent_lines"))])),
+                                    expression: cond::is_true(&call("not", &[&empty(&body("Not_sent"))])),
                                     then: only_not_sent,
                                     otherwise: Steps::new().then(
                                         "Answer_nothing_to_send",
@@ -812,6 +777,24 @@ fn update() -> Steps {
                         Action::Terminate { status: TerminateStatus::Succeeded, code: None, message: None },
                     ),
                 otherwise: Steps::new(),
+            },
+        )
+        .then("Candidate_operations", Action::Compose(Value::from(ops)))
+        .then(
+            "Operations_to_send",
+            Action::Query {
+                from: whole(&outputs("Candidate_operations")),
+                condition: whole(&call(
+                    "and",
+                    &["item()?['send']", &call("contains", &[&sent_keys, "item()?['key']"])],
+                )),
+            },
+        )
+        .then(
+            "Operations",
+            Action::Select {
+                from: whole(&body("Operations_to_send")),
+                select: Value::from(whole("item()?['operation']")),
             },
         )
         // `SyncError::NoETag`: never a PATCH without If-Match. A first attempt takes the 412
