@@ -553,3 +553,46 @@ fn the_solution_list_sent_is_the_core_s() {
     assert_eq!(ids, ["SOL-34104-EBB", "SOL-77777-CCC"]);
     assert_base_is(&w, &id, &referral_id, &plan);
 }
+
+/// Any rename (quotes, backslashes, runs of spaces, tabs, line breaks, accented and CJK
+/// letters; not the control characters and non-ASCII spaces the flow writes as they are, see
+/// `UNCERTAIN` in `outbound.rs`): the not-sent line the flow writes is the core's
+/// `NotSent::audit_entry` line, character for character. One world, one rename per case.
+#[test]
+fn any_rename_is_audited_as_the_core_words_it() {
+    use proptest::test_runner::{Config, TestCaseError, TestRunner};
+    let (mut w, id, snapshot) = synced_opportunity_world();
+    let _ = synced(&mut w);
+    let world = std::cell::RefCell::new((w, String::new(), 0));
+    let name = proptest::string::string_regex("[a-zA-Z0-9 \"\\\\'\\t\\n,.éü—中-]{1,40}").unwrap();
+    let mut runner = TestRunner::new(Config { cases: 48, ..Config::default() });
+    let result = runner.run(&name, |name| {
+        let (w, previous, checked) = &mut *world.borrow_mut();
+        let base = stored_base(w, &id);
+        w.dataverse.update("opportunity", &id, json!({"name": name})).unwrap();
+        let s = core_snapshot(w, &id, &snapshot);
+        let plan = plan_outbound(&s, &base, None).unwrap().outbound;
+        let entry = plan.not_sent.iter().find(|n| n.field == "name");
+        // A blank name fails the rules; the name last reported is not reported again.
+        let Some(entry) = entry.filter(|e| e.crm.as_deref().is_some_and(|c| c != previous)) else {
+            return Ok(());
+        };
+        let before = audit_lines(w, &id).len();
+        let run = w.run(names::OUTBOUND, last_change(w, "opportunity"));
+        if run.status != Status::Succeeded {
+            return Err(TestCaseError::fail(format!("{name:?}: {}", failures(&run))));
+        }
+        let lines = audit_lines(w, &id);
+        let written = lines.get(before..).and_then(|l| l.last()).cloned().unwrap_or_default();
+        let expected = core_line(&written, |t| entry.audit_entry(t));
+        *previous = entry.crm.clone().unwrap_or_default();
+        *checked += 1;
+        if written == expected {
+            Ok(())
+        } else {
+            Err(TestCaseError::fail(format!("{name:?}:\n{written}\n{expected}")))
+        }
+    });
+    assert!(result.is_ok(), "{result:?}");
+    assert!(world.borrow().2 >= 40, "renames checked: {}", world.borrow().2);
+}
