@@ -399,10 +399,7 @@ fn conversion() -> Steps {
             &[("Convert_the_referral_for_Microsoft", &[Status::Succeeded])],
         );
     Steps::new()
-        .then(
-            "Referral_to_convert",
-            referrals("GetReferralById", &[("id", json!(whole(&path(&outputs(BASE), &["id"]))))]),
-        )
+        .then("Referral_to_convert", referrals("GetReferralById", &[("id", json!(whole(&referral_id())))]))
         .after(
             "Referral_to_convert_unread",
             Action::Scope(fail("conversion_read_failure", &call("string", &[&current]), "co-sell-read-failed")),
