@@ -3,10 +3,13 @@
 //! Reads the opportunity with its lookups and solutions, computes its canonical values, and
 //! - skips Sync = No, and an echo (nothing differs from the base);
 //! - runs the rules first: a failure goes to the audit trail with ✖, and Partner Center is not called;
+//! - refuses another referral than the base's (`merge::check_referral`): ✖, nothing called;
 //! - creates the referral when there is none, else patches only the fields the CRM changed since
-//!   the base (the core's `sync::outbound`) with If-Match = the stored eTag;
-//! - on 412 hands the referral to the inbound helper (Partner Center's changes merged first, the
-//!   base and eTag refreshed), then runs once more.
+//!   the base (the core's `plan_outbound`) with If-Match = the stored eTag, and writes the
+//!   changes no update carries (`NotSent`) to the audit;
+//! - on 412, or at once when the base has no eTag, reads the referral, hands it to the inbound
+//!   helper (Partner Center's changes merged first, the base refreshed), then runs once more with
+//!   the referral read (its eTag is the If-Match): `after_precondition_failed`.
 
 use super::common::*;
 use super::names;
@@ -149,33 +152,56 @@ pub fn rules() -> Vec<(RuleId, String)> {
     ]
 }
 
+/// The referral read by the first attempt, handed to the second after the merge (`null` on a
+/// first attempt): its eTag is the If-Match, its properties decide `add` or `replace`.
+const FRESH: &str = "triggerBody()?['referral']";
+
+/// `add` or `replace` for an operation on `pointer_` (`sync::outbound`'s `exists`): whether the
+/// referral read now has the property, else whether the base holds a value of the field `key`.
+fn op_kind(pointer_: &str, key: &str) -> String {
+    let (parent, last) = pointer_.rsplit_once('/').unwrap_or(("", pointer_));
+    let has = call("contains", &[&call("coalesce", &[&pointer(FRESH, parent), "json('{}')"]), &lit(last)]);
+    let from_base = call("if", &[&empty(&base(key)), "'add'", "'replace'"]);
+    whole(&call("if", &[&empty(FRESH), &from_base, &call("if", &[&has, "'replace'", "'add'"])]))
+}
+
+/// The referral status the merge starts from (`''` when unknown): the referral read by the
+/// first attempt when this is the second (the core's Retry plans from the merged base, which
+/// takes the fresh referral's status even when no field changed), else the base's.
+fn base_status() -> String {
+    call("string", &[&call("coalesce", &[&path(FRESH, &["status"]), &path(&outputs(BASE), &["status"]), "''"])])
+}
+
+/// Whether the referral is closed (terminal): nothing more is sent, nothing is reported unsent.
+fn terminal() -> String {
+    call("equals", &[&base_status(), "'Closed'"])
+}
+
 /// One candidate PATCH operation per field the CRM may send on update: (key, `send` condition, op).
 fn candidates() -> Vec<(String, String, Value)> {
     let mut out = Vec::new();
     for f in FIELDS.iter().filter(|f| f.sends_on_update()) {
         let Some(path_) = f.patch else { continue };
         let c = crm(f.key);
-        // `replace` where the referral has the property (the base holds a value), else `add`.
-        let kind = whole(&call("if", &[&empty(&base(f.key)), "'add'", "'replace'"]));
+        let kind = op_kind(path_, f.key);
         match f.transform {
+            // `status_ops`: won or lost, when the status machine allows leaving the base's status
+            // (none, New or Active; Closed is terminal and sends nothing at all); a referral never
+            // accepted (New) is declined, not lost, and only a loss carries the reason.
             Transform::Status => {
-                let won = call("equals", &[&c, "'Won'"]);
-                let lost = call("equals", &[&c, "'Lost'"]);
+                let movable = call("contains", &["createArray('', 'New', 'Active')", &base_status()]);
+                let won = call("and", &[&movable, &call("equals", &[&c, "'Won'"])]);
+                let lost = call("and", &[&movable, &call("equals", &[&c, "'Lost'"])]);
+                let declined = call("equals", &[&base_status(), "'New'"]);
+                let substatus = call("if", &[&won, "'Won'", &call("if", &[&declined, "'Declined'", "'Lost'"])]);
                 let closing = call("or", &[&won, &lost]);
+                let status_op = |p: &str, value: Value| json!({"op": op_kind(p, f.key), "path": p, "value": value});
+                out.push((f.key.to_owned(), closing.clone(), status_op("/status", json!("Closed"))));
+                out.push((f.key.to_owned(), closing, status_op("/substatus", json!(whole(&substatus)))));
                 out.push((
                     f.key.to_owned(),
-                    closing.clone(),
-                    json!({"op": "replace", "path": "/status", "value": "Closed"}),
-                ));
-                out.push((
-                    f.key.to_owned(),
-                    closing,
-                    json!({"op": "replace", "path": "/substatus", "value": whole(&c)}),
-                ));
-                out.push((
-                    f.key.to_owned(),
-                    lost,
-                    json!({"op": "add", "path": "/statusReason", "value": cosell_core::mapping::LOST_REASON}),
+                    call("and", &[&lost, &call("not", &[&declined])]),
+                    status_op("/statusReason", json!(cosell_core::mapping::LOST_REASON)),
                 ));
             }
             // Visibility is one way: granted, never withdrawn.
@@ -290,13 +316,22 @@ fn fail(step: &str, message: &str, code: &str) -> Steps {
         )
 }
 
+/// The base written after a sync, with the audit line of `message` (followed by the not-sent
+/// lines of [`not_sent`] after an update; a create, which writes the Referral ID, has none),
+/// the ✔ name and `extra` columns.
 fn write_base(prefix: &str, referral: &str, settled: &str, message: &str, extra: &[(&str, Value)]) -> Steps {
     let (state_steps, state) = sync_state_steps(prefix, settled, &referral_meta(referral));
+    let created = extra.iter().any(|(column, _)| *column == format!("item/{}", opp::REFERRAL_ID));
+    let lines = if created {
+        audit_line(true, true, message)
+    } else {
+        call("concat", &[&audit_line(true, true, message), &then_not_sent_lines()])
+    };
     let mut parameters = vec![
         ("entityName", json!(opp::ENTITY_SET)),
         ("recordId", json!(whole(&row(opp::ID)))),
         ("item/cosell_syncstate", json!(whole(&state))),
-        ("item/cosell_audit", json!(whole(&audit_append(&row(opp::AUDIT), &audit_line(true, true, message))))),
+        ("item/cosell_audit", json!(whole(&audit_append(&row(opp::AUDIT), &lines)))),
         ("item/name", json!(whole(&decorated_name(&crm(keys::NAME), true)))),
     ];
     parameters.extend(extra.iter().cloned());
@@ -364,10 +399,7 @@ fn conversion() -> Steps {
             &[("Convert_the_referral_for_Microsoft", &[Status::Succeeded])],
         );
     Steps::new()
-        .then(
-            "Referral_to_convert",
-            referrals("GetReferralById", &[("id", json!(whole(&path(&outputs(BASE), &["id"]))))]),
-        )
+        .then("Referral_to_convert", referrals("GetReferralById", &[("id", json!(whole(&referral_id())))]))
         .after(
             "Referral_to_convert_unread",
             Action::Scope(fail("conversion_read_failure", &call("string", &[&current]), "co-sell-read-failed")),
@@ -378,6 +410,178 @@ fn conversion() -> Steps {
             Action::If { expression: cond::is_true(&convertible), then: convert, otherwise: Steps::new() },
             &[("Referral_to_convert", &[Status::Succeeded])],
         )
+}
+
+/// A line break in an expression.
+const LF: &str = "decodeUriComponent('%0A')";
+
+/// The fields whose CRM change since the base no update carries (`merge::not_sendable`): in the
+/// base, not sent on update, and not help (choosing help later is the co-sell conversion).
+fn not_sendable() -> impl Iterator<Item = &'static Field> {
+    base_fields().filter(|f| !f.sends_on_update() && f.key != keys::HELP)
+}
+
+/// A canonical value as `{:?}` writes it in the core's message, after `AuditEntry::line` made
+/// the line one line: JSON string escaping (quotes, backslashes, line breaks, tabs), then runs of
+/// spaces as one (nine halvings cover the longest text, 300). UNCERTAIN: other control
+/// characters and non-ASCII whitespace are written as they are, where the core escapes or
+/// collapses them.
+fn quoted_one_line(value: &str) -> String {
+    let json = call("slice", &[&call("string", &[&call("createArray", &[value])]), "1", "-1"]);
+    (0..9).fold(json, |acc, _| call("replace", &[&acc, "'  '", "' '"]))
+}
+
+/// The core's `NotSent::audit_entry` message for `f`, from the CRM's canonical value, with the
+/// line's `[not-sent]: ` before it.
+fn not_sent_message(f: &Field) -> String {
+    call(
+        "concat",
+        &[
+            &lit(&format!("[not-sent]: {} changed to ", f.key)),
+            &quoted_one_line(&crm(f.key)),
+            &lit(" in Dynamics 365 only: Partner Center takes no update of it"),
+        ],
+    )
+}
+
+/// The not-sent entries of this run (`OutboundPlan::not_sent`): each field the CRM changed since
+/// the base that no update carries, as the core's audit line. UNCERTAIN (the flow's choice, not
+/// the core's): an entry is written only when the Audit column's last report for that field
+/// does not already say the same value, so the sync's own write coming back (and every later
+/// save) does not repeat it; the base keeps the old value, so the change stays visible.
+fn not_sent() -> Action {
+    let terminal = terminal();
+    let audit = call("string", &[&call("coalesce", &[&row(opp::AUDIT), "''"])]);
+    let lines: Vec<String> = not_sendable()
+        .map(|f| {
+            let message = not_sent_message(f);
+            let last = call("lastIndexOf", &[&audit, &lit(&format!("[not-sent]: {} changed to ", f.key))]);
+            let said = call("slice", &[&audit, &last, &call("add", &[&last, &call("length", &[&message])])]);
+            let reported = call("and", &[&call("greaterOrEquals", &[&last, "0"]), &call("equals", &[&said, &message])]);
+            let due = call("and", &[&call("not", &[&terminal]), &ne(&crm(f.key), &base(f.key))]);
+            let line = call(
+                "concat",
+                &["utcNow('yyyy-MM-ddTHH:mm:ssZ')", "' – Dynamics 365 → Partner Center skipped '", &message],
+            );
+            call("if", &[&call("and", &[&due, &call("not", &[&reported])]), &line, "''"])
+        })
+        .collect();
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    // One line per field to write, `''` for the others, which the filter drops.
+    Action::Query { from: whole(&call("createArray", &refs)), condition: whole(&call("not", &[&empty("item()")])) }
+}
+
+/// The not-sent lines, each after a line break (`''` when there are none).
+fn then_not_sent_lines() -> String {
+    let lines = body("Not_sent");
+    call("if", &[&empty(&lines), "''", &call("concat", &[LF, &call("join", &[&lines, LF])])])
+}
+
+/// A referral ID as the core compares it (`merge::check_referral`): trimmed, in one case.
+/// UNCERTAIN: `toLower` folds every letter where the core folds ASCII only (IDs are GUIDs).
+fn id_key(id: &str) -> String {
+    call("toLower", &[&call("trim", &[&call("string", &[&call("coalesce", &[id, "''"])])])])
+}
+
+/// The base's referral ID, trimmed (`''` when the base has none).
+fn base_referral_id() -> String {
+    call("trim", &[&call("string", &[&call("coalesce", &[&path(&outputs(BASE), &["id"]), "''"])])])
+}
+
+/// The referral this opportunity syncs with: the base's, else the Referral ID column's.
+fn referral_id() -> String {
+    call(
+        "if",
+        &[
+            &empty(&base_referral_id()),
+            &call("trim", &[&call("string", &[&call("coalesce", &[&row(opp::REFERRAL_ID), "''"])])]),
+            &base_referral_id(),
+        ],
+    )
+}
+
+/// Whether `given` (a referral ID expression) is another referral than the base's (a base
+/// without one accepts any), and the core's `SyncError::OtherReferral` message.
+fn other_referral(given: &str) -> (String, String) {
+    let given_text = call("trim", &[&call("string", &[&call("coalesce", &[given, "''"])])]);
+    let other =
+        call("and", &[&call("not", &[&empty(&base_referral_id())]), &ne(&id_key(given), &id_key(&base_referral_id()))]);
+    let message = call(
+        "concat",
+        &[
+            "'referral '",
+            &call("if", &[&empty(&given_text), "'without an id'", &given_text]),
+            "' is not the one in the sync state ('",
+            &base_referral_id(),
+            "')'",
+        ],
+    );
+    (other, message)
+}
+
+/// The core's `SyncError::NoETag`, as the audit says it.
+const NO_ETAG: &str = "the base has no eTag: a PATCH without If-Match would overwrite Partner Center's changes";
+
+/// The If-Match of this attempt: the eTag of the referral read by the first attempt when this
+/// is the second, else the base's (`''` when there is none: nothing is then sent).
+fn if_match() -> String {
+    let e_tag = |doc: &str| call("string", &[&call("coalesce", &[&path(doc, &["eTag"]), "''"])]);
+    call("if", &[&empty(FRESH), &e_tag(&outputs(BASE)), &e_tag(FRESH)])
+}
+
+/// The 412 path (`merge::after_precondition_failed`), also taken at once when the base has no
+/// eTag (`plan_outbound`): the referral is read now, refused when it is another than the
+/// base's or has no eTag either, merged into Dynamics 365 first (the inbound helper), then
+/// what is left is sent by a second attempt that is handed the referral read (its eTag, and
+/// the properties it has). `suffix` keeps action names unique: the flow has two such paths.
+fn merge_first(suffix: &str) -> Steps {
+    let named = |name: &str| format!("{name}{suffix}");
+    let read = named("Read_the_referral_now");
+    let fresh = body(&read);
+    let (other, message) = other_referral(&path(&fresh, &["id"]));
+    let no_e_tag = empty(&call("string", &[&call("coalesce", &[&path(&fresh, &["eTag"]), "''"])]));
+    Steps::new()
+        .then(&read, referrals("GetReferralById", &[("id", json!(whole(&referral_id())))]))
+        .after(
+            &named("Referral_unread"),
+            Action::Scope(fail(&named("read_failure"), &call("string", &[&fresh]), "read-failed")),
+            &[(read.as_str(), NOT_SUCCEEDED)],
+        )
+        .after(
+            &named("Another_referral_now"),
+            Action::If {
+                expression: cond::is_true(&other),
+                then: fail(&named("other_referral_now"), &message, "other-referral"),
+                otherwise: Steps::new(),
+            },
+            &[(read.as_str(), &[Status::Succeeded])],
+        )
+        .then(
+            &named("No_eTag_either"),
+            Action::If {
+                expression: cond::is_true(&no_e_tag),
+                then: fail(&named("no_etag_either"), &lit(NO_ETAG), "no-etag"),
+                otherwise: Steps::new(),
+            },
+        )
+        .then(
+            &named("Merge_Partner_Center_first"),
+            call_child(names::INBOUND_HELPER, json!({"referralId": whole(&referral_id())})),
+        )
+        .then(
+            &named("Send_what_is_left"),
+            call_child(
+                names::OUTBOUND_HELPER,
+                json!({
+                    "opportunityId": whole(&row(opp::ID)),
+                    "attempt": 2,
+                    "converted": whole(&crate::expr::variable(CONVERTED)),
+                    "referral": whole(&fresh),
+                }),
+            ),
+        )
+        .then(&named("Answer_merged"), respond(200, json!({"synced": true, "merged": true})))
+        .then(&named("Merged"), Action::Terminate { status: TerminateStatus::Succeeded, code: None, message: None })
 }
 
 fn create() -> Steps {
@@ -440,18 +644,25 @@ fn create() -> Steps {
 
 fn update() -> Steps {
     let sendable: Vec<&Field> = FIELDS.iter().filter(|f| f.sends_on_update()).collect();
-    let terminal = call("equals", &[&path(&outputs(BASE), &["status"]), "'Closed'"]);
-    let changed = super::inbound::keys_where(&sendable, |f| {
-        call("and", &[&call("not", &[&terminal]), &ne(&crm(f.key), &base(f.key))])
+    let terminal = terminal();
+    let candidates = candidates();
+    // The fields an operation is sent for: changed since the base, and one of its operations due.
+    let sent_fields = super::inbound::keys_where(&sendable, |f| {
+        let mut any: Vec<&str> =
+            candidates.iter().filter(|(k, _, _)| k == f.key).map(|(_, send, _)| send.as_str()).collect();
+        any.push("false");
+        call("and", &[&call("not", &[&terminal]), &ne(&crm(f.key), &base(f.key)), &call("or", &any)])
     });
-    let ops: Vec<Value> = candidates()
+    let ops: Vec<Value> = candidates
         .into_iter()
         .map(|(key, send, op)| json!({"key": key, "send": whole(&send), "operation": op}))
         .collect();
     let converted = crate::expr::variable(CONVERTED);
+    let sent_keys = body("Sent_fields");
+    // `settle`: a field sent is what both sides now hold; any other keeps its base value.
     let settled: Map<String, Value> = base_fields()
         .map(|f| {
-            let sent = call("contains", &[&body("Changed_in_Dynamics_365"), &lit(f.key)]);
+            let sent = call("contains", &[&sent_keys, &lit(f.key)]);
             let mut value = call("if", &[&sent, &crm(f.key), &base(f.key)]);
             // A conversion records help, and the visibility it grants, as synced.
             if f.key == keys::HELP {
@@ -480,54 +691,82 @@ fn update() -> Steps {
             "concat",
             &[
                 "'sent: '",
-                &call("join", &[&body("Changed_in_Dynamics_365"), "', '"]),
+                &call("join", &[&sent_keys, "', '"]),
                 &call("if", &[&converted, "'; converted to co-sell'", "''"]),
             ],
         ),
         &[],
     )
-    .then("Answer_patched", respond(200, json!({"synced": true, "sent": whole(&body("Changed_in_Dynamics_365"))})));
-    let retry = Steps::new()
-        .then(
-            "Merge_Partner_Center_first",
-            call_child(names::INBOUND_HELPER, json!({"referralId": whole(&path(&outputs(BASE), &["id"]))})),
-        )
-        .then(
-            "Send_what_is_left",
-            call_child(
-                names::OUTBOUND_HELPER,
-                json!({"opportunityId": whole(&row(opp::ID)), "attempt": 2, "converted": whole(&converted)}),
-            ),
-        )
-        .then("Answer_merged", respond(200, json!({"synced": true, "merged": true})));
+    .then("Answer_patched", respond(200, json!({"synced": true, "sent": whole(&sent_keys)})));
+    let first_attempt = call("less", &[&call("coalesce", &["triggerBody()?['attempt']", "1"]), "2"]);
     let stale = call(
         "and",
-        &[
-            &call("equals", &[&path(&outputs("Patch_the_referral"), &["statusCode"]), "412"]),
-            &call("less", &[&call("coalesce", &["triggerBody()?['attempt']", "1"]), "2"]),
-        ],
+        &[&call("equals", &[&path(&outputs("Patch_the_referral"), &["statusCode"]), "412"]), &first_attempt],
     );
     let only_converted = write_base("Converted", &outputs(BASE), &outputs("Settled"), "'converted to co-sell'", &[])
         .then("Answer_converted", respond(200, json!({"synced": true, "sent": [], "converted": true})));
+    // Nothing to send, but changes no update carries: the audit says so (the Audit column only,
+    // which starts no sync).
+    let only_not_sent = Steps::new()
+        .then(
+            "Write_not_sent",
+            dataverse(
+                "UpdateRecord",
+                &[
+                    ("entityName", json!(opp::ENTITY_SET)),
+                    ("recordId", json!(whole(&row(opp::ID)))),
+                    (
+                        "item/cosell_audit",
+                        json!(whole(&audit_append(&row(opp::AUDIT), &call("join", &[&body("Not_sent"), LF])))),
+                    ),
+                ],
+            ),
+        )
+        .then(
+            "Answer_not_sent",
+            respond(200, json!({"synced": true, "sent": [], "notSent": whole(&body("Not_sent"))})),
+        );
+    let (other, other_message) = other_referral(&row(opp::REFERRAL_ID));
     Steps::new()
+        // `check_referral`: the Referral ID column names another referral than the base's.
+        .then(
+            "Another_referral_than_the_base_s",
+            Action::If {
+                expression: cond::is_true(&other),
+                then: fail("other_referral", &other_message, "other-referral"),
+                otherwise: Steps::new(),
+            },
+        )
         .then(
             "Convert_to_co_sell_if_help_was_chosen",
             Action::If { expression: cond::is_true(&conversion_due), then: conversion(), otherwise: Steps::new() },
         )
-        .then("Changed_in_Dynamics_365", changed)
+        .then("Sent_fields", sent_fields)
         .then("Settled", Action::Compose(Value::Object(settled)))
+        .then("Not_sent", not_sent())
+        // No operation: nothing is sent (an echo of the sync's own write, or changes no update
+        // carries).
         .then(
-            "Echo_of_our_own_write",
+            "Nothing_to_patch",
             Action::If {
-                expression: cond::is_true(&empty(&body("Changed_in_Dynamics_365"))),
+                expression: cond::is_true(&empty(&sent_keys)),
                 then: Steps::new()
                     .then(
                         "Only_converted",
                         Action::If {
                             expression: cond::is_true(&converted),
                             then: only_converted,
-                            otherwise: Steps::new()
-                                .then("Answer_nothing_to_send", respond(200, json!({"synced": true, "sent": []}))),
+                            otherwise: Steps::new().then(
+                                "Only_not_sent",
+                                Action::If {
+                                    expression: cond::is_true(&call("not", &[&empty(&body("Not_sent"))])),
+                                    then: only_not_sent,
+                                    otherwise: Steps::new().then(
+                                        "Answer_nothing_to_send",
+                                        respond(200, json!({"synced": true, "sent": []})),
+                                    ),
+                                },
+                            ),
                         },
                     )
                     .then(
@@ -544,7 +783,7 @@ fn update() -> Steps {
                 from: whole(&outputs("Candidate_operations")),
                 condition: whole(&call(
                     "and",
-                    &["item()?['send']", &call("contains", &[&body("Changed_in_Dynamics_365"), "item()?['key']"])],
+                    &["item()?['send']", &call("contains", &[&sent_keys, "item()?['key']"])],
                 )),
             },
         )
@@ -555,13 +794,30 @@ fn update() -> Steps {
                 select: Value::from(whole("item()?['operation']")),
             },
         )
+        // `SyncError::NoETag`: never a PATCH without If-Match. A first attempt takes the 412
+        // path at once; a second one (handed a referral without an eTag) stops.
+        .then(
+            "No_eTag",
+            Action::If {
+                expression: cond::is_true(&empty(&if_match())),
+                then: Steps::new().then(
+                    "First_attempt_without_eTag",
+                    Action::If {
+                        expression: cond::is_true(&first_attempt),
+                        then: merge_first("_without_eTag"),
+                        otherwise: fail("no_etag", &lit(NO_ETAG), "no-etag"),
+                    },
+                ),
+                otherwise: Steps::new(),
+            },
+        )
         .then(
             "Patch_the_referral",
             referrals(
                 "PatchReferralById",
                 &[
-                    ("id", json!(whole(&path(&outputs(BASE), &["id"])))),
-                    ("If-Match", json!(whole(&path(&outputs(BASE), &["eTag"])))),
+                    ("id", json!(whole(&referral_id()))),
+                    ("If-Match", json!(whole(&if_match()))),
                     ("Prefer", json!("return=representation")),
                     ("Referral", json!(whole(&body("Operations")))),
                 ],
@@ -572,21 +828,51 @@ fn update() -> Steps {
             "Not_patched",
             Action::If {
                 expression: cond::is_true(&stale),
-                then: retry,
+                then: merge_first(""),
                 otherwise: fail("patch_failure", &call("string", &[&patched]), "patch-failed"),
             },
             &[("Patch_the_referral", NOT_SUCCEEDED)],
         )
 }
 
+/// The opportunity's solutions as referral tags (`merge::unique_solution_tags`): rows without a
+/// solution ID left out, each ID once (the first row wins, IDs compared as `solution_key`), in
+/// row order; a name only when the row has one. UNCERTAIN: the second attempt after a 412 does
+/// not keep Partner Center's own solution objects (`solution_tags` with the referral read) —
+/// it sends the tags as a first attempt does.
+fn solution_tags() -> Steps {
+    let keys = body("Opportunity_solution_keys");
+    let key = format!("{keys}?[item()]");
+    let first_of_its_key = call(
+        "and",
+        &[
+            &call("not", &[&empty(&key)]),
+            &call("not", &[&call("contains", &[&call("take", &[&keys, "item()"]), &key])]),
+        ],
+    );
+    let solution_row = format!("{}?[item()]", path(&body("Opportunity_solutions"), &["value"]));
+    let name = path(&solution_row, &[solution::NAME]);
+    let id = call("trim", &[&call("string", &[&path(&solution_row, &[solution::SOLUTION_ID])])]);
+    // UNCERTAIN: the core's `solution_tag` type for a catalogue solution.
+    let tag = call("json", &[&lit(r#"{"type":"Name"}"#)]);
+    let tag = call("setProperty", &[&call("setProperty", &[&tag, "'id'", &id]), "'name'", &name]);
+    let tag = call("if", &[&call("equals", &[&name, "null"]), &call("removeProperty", &[&tag, "'name'"]), &tag]);
+    Steps::new()
+        .then(
+            "Unique_solutions",
+            Action::Query {
+                from: whole(&call("range", &["0", &call("length", &[&keys])])),
+                condition: whole(&first_of_its_key),
+            },
+        )
+        .then(
+            "Solution_tags",
+            Action::Select { from: whole(&body("Unique_solutions")), select: Value::from(whole(&tag)) },
+        )
+}
+
 pub fn helper() -> Flow {
     let id = path("triggerBody()", &["opportunityId"]);
-    let tags = json!({
-        "id": whole(&call("trim", &[&call("string", &[&path("item()", &[solution::SOLUTION_ID])])])),
-        "name": whole(&path("item()", &[solution::NAME])),
-        // UNCERTAIN: the core's `solution_tag` type for a catalogue solution.
-        "type": "Name"
-    });
     let findings: Vec<Value> = rules()
         .into_iter()
         .map(|(rule, failing)| json!({"rule": rule.as_str(), "title": rule.title(), "failing": whole(&failing)}))
@@ -617,10 +903,7 @@ pub fn helper() -> Flow {
             },
         )
         .append(opportunity_solutions(&row(opp::ID)))
-        .then(
-            "Solution_tags",
-            Action::Select { from: whole(&path(&body("Opportunity_solutions"), &["value"])), select: tags },
-        )
+        .append(solution_tags())
         .then(BASE, base_compose(&row(opp::SYNC_STATE)))
         .then(
             CRM_VALUES,
@@ -661,6 +944,7 @@ pub fn helper() -> Flow {
             ("opportunityId", "string", "The opportunity's row ID."),
             ("attempt", "integer", "2 after a 412 was merged."),
             ("converted", "boolean", "Whether the first attempt converted the referral to co-sell."),
+            ("referral", "object", "The referral as the first attempt read it, after a 412 or without an eTag."),
         ],
         &["opportunityId"],
     );
