@@ -261,7 +261,7 @@ fn create_payload() -> Value {
     // (Shared when Microsoft's help is asked), consent, and the CustomerMarketplaceIntent attribute.
     let help = crm(keys::HELP);
     let shared = call("or", &[&call("not", &[&empty(&help)]), &call("equals", &[&crm(keys::VISIBILITY), "'true'"])]);
-    let has_contact = call("not", &[&empty(&call("coalesce", &[&row(opp::PARENT_CONTACT), "''"]))]);
+    let has_contact = has_contact();
     let derived = [
         ("/status", json!("New")),
         ("/substatus", json!("Pending")),
@@ -285,6 +285,25 @@ fn create_payload() -> Value {
         }
     }
     nest(&pairs)
+}
+
+/// The create payload passed through "[Customize]" by the action `step`. An opportunity without a
+/// contact sends no team (`to_referral` leaves it out), never a member whose every property is null.
+fn customize_referral(step: &str) -> Steps {
+    let payload = format!("{step}_payload");
+    let has_contact = has_contact();
+    let profile = path(&outputs(&payload), &["customerProfile"]);
+    let without_team =
+        call("setProperty", &[&outputs(&payload), "'customerProfile'", &call("removeProperty", &[&profile, "'team'"])]);
+    let item = call("if", &[&has_contact, &outputs(&payload), &without_team]);
+    Steps::new()
+        .then(&payload, Action::Compose(create_payload()))
+        .then(step, call_child(names::CUSTOMIZE, json!({"table": "referral", "item": whole(&item)})))
+}
+
+/// Whether the opportunity has a customer contact.
+fn has_contact() -> String {
+    call("not", &[&empty(&call("coalesce", &[&row(opp::PARENT_CONTACT), "''"]))])
 }
 
 fn fail(step: &str, message: &str, code: &str) -> Steps {
@@ -387,11 +406,7 @@ fn conversion() -> Steps {
         ],
     );
     let item = path(&body("Customize_the_co_sell_referral"), &["item"]);
-    let convert = Steps::new()
-        .then(
-            "Customize_the_co_sell_referral",
-            call_child(names::CUSTOMIZE, json!({"table": "referral", "item": create_payload()})),
-        )
+    let convert = customize_referral("Customize_the_co_sell_referral")
         .append(microsoft_create("Convert", &item, &current))
         .after(
             "Record_the_conversion",
@@ -616,11 +631,7 @@ fn create() -> Steps {
         )
         .then("Answer_created", respond(200, json!({"synced": true, "created": whole(&path(&created, &["id"]))})));
     let first = call("if", &[&co_sell, &call("setProperty", &[&item, "'target'", &outputs("Partner_target")]), &item]);
-    Steps::new()
-        .then(
-            "Customize_the_referral",
-            call_child(names::CUSTOMIZE, json!({"table": "referral", "item": create_payload()})),
-        )
+    customize_referral("Customize_the_referral")
         // Co-sell is the docs' two linked creates (`lifecycle::create_plan`): first the partner's
         // Shared referral, targeted at its solution profile.
         .then(
