@@ -537,6 +537,10 @@ fn outbound_with_a_newer_referral_or_no_base_etag_goes_through_the_retry() {
     let mut no_etag = w.referral();
     no_etag.e_tag = None;
     assert_eq!(sync::plan_outbound(&w.snapshot(), &base, Some(&no_etag)), Err(sync::SyncError::NoETag));
+    // A referral read without an eTag where the base has one: never a PATCH without If-Match.
+    let step = sync::plan_outbound(&w.snapshot(), &w.base(), Some(&no_etag)).unwrap();
+    assert_eq!((step.inbound.as_ref(), step.outbound.if_match.as_deref()), (None, Some("\"e1\"")));
+    assert_eq!(step.outbound.operations, [op(PatchOp::Replace, "/details/dealValue", json!(65000))]);
 }
 
 #[test]

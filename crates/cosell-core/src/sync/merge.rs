@@ -530,14 +530,17 @@ pub fn plan_outbound(s: &Snapshot, base: &SyncState, current: Option<&Referral>)
     let (inbound, outbound) = match current {
         Some(r) => {
             check_referral(base, r)?;
-            if base.e_tag.is_none() && r.e_tag.is_none() {
-                return Err(SyncError::NoETag);
-            }
-            if base.e_tag.is_none() || r.e_tag != base.e_tag {
-                let retry = after_precondition_failed(s, base, r)?;
-                (Some(retry.inbound), retry.outbound)
-            } else {
-                (None, outbound(s, base, Some(r)))
+            match (&base.e_tag, &r.e_tag) {
+                (None, None) => return Err(SyncError::NoETag),
+                // A referral read with another eTag (or with one where the base has none): the
+                // 412 path at once, with the fresh eTag.
+                (_, Some(fresh)) if base.e_tag.as_ref() != Some(fresh) => {
+                    let retry = after_precondition_failed(s, base, r)?;
+                    (Some(retry.inbound), retry.outbound)
+                }
+                // The same eTag, or a read that carries none (nothing to compare): the PATCH
+                // with the base's If-Match; a change since the base still answers 412.
+                _ => (None, outbound(s, base, Some(r))),
             }
         }
         None if base.e_tag.is_none() => return Err(SyncError::NoETag),
