@@ -699,3 +699,33 @@ mod nothing_is_lost {
         }
     }
 }
+
+/// Lost in Dynamics 365 while the referral was never accepted: Partner Center takes it as
+/// Declined (a New referral cannot be lost), and the base records the outcome both sides now
+/// hold, so Partner Center's own answer coming back is neither a change nor a conflict.
+#[test]
+fn lost_before_acceptance_is_declined_and_its_echo_is_no_conflict() {
+    let mut w = created_world();
+    w.pc["status"] = json!("New");
+    w.pc["substatus"] = json!("Pending");
+    let mut base = w.base();
+    base.status = Some(cosell_core::referral::ReferralStatus::New);
+    base.substatus = Some(cosell_core::referral::ReferralSubstatus::Pending);
+    w.store_base(&base);
+    w.crm_set("statecode", json!(2));
+    w.crm_set("statuscode", json!(4));
+    let step = sync::plan_outbound(&w.snapshot(), &w.base(), None).unwrap();
+    assert_eq!(
+        step.outbound.operations,
+        [op(PatchOp::Replace, "/status", json!("Closed")), op(PatchOp::Replace, "/substatus", json!("Declined"))]
+    );
+    assert_eq!(step.outbound.base.field("status"), Some("Declined"), "the outcome Partner Center took");
+    w.patch(&PatchPlan { if_match: step.outbound.if_match.clone(), operations: step.outbound.operations.clone() })
+        .unwrap();
+    let mut settled = step.outbound.base.clone();
+    settled.e_tag = w.referral().e_tag;
+    w.store_base(&settled);
+    assert!(sync::is_echo_of_crm(&w.snapshot()), "the lost opportunity reads as Declined now");
+    let echo = sync::inbound(&w.referral(), &w.snapshot(), &w.base()).unwrap();
+    assert_eq!((echo.steps.len(), echo.conflicts.len()), (0, 0), "{echo:?}");
+}

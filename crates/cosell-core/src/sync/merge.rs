@@ -261,13 +261,20 @@ fn outbound_from(s: &Snapshot, crm: &Read, base: &SyncState, current: Option<&Re
     meta.e_tag = meta.e_tag.or_else(|| base.e_tag.clone());
     meta.status = meta.status.or_else(|| base.status.clone());
     meta.substatus = meta.substatus.or_else(|| base.substatus.clone());
+    let mut crm_after = crm.clone();
     if let Some((st, sub)) = sent_status(&ops) {
+        // Both sides now hold the outcome Partner Center took: a lost opportunity whose referral
+        // was never accepted is Declined there, and the CRM's Lost reads as Declined against a
+        // base that says so (`crm_outcome`), so the next read is no change and no conflict.
+        let outcome = super::fields::referral_outcome(Some(st.as_str()), Some(sub.as_str()));
+        pc_after.insert(super::fields::keys::STATUS, outcome.clone());
+        crm_after.insert(super::fields::keys::STATUS, outcome);
         meta.status = Some(st);
         meta.substatus = Some(sub);
     }
     // Always the eTag of the base: whatever changed since then answers 412, never overwritten.
     let if_match = base.e_tag.clone();
-    let settled = settle(Some(base), crm, &pc_after, &meta);
+    let settled = settle(Some(base), &crm_after, &pc_after, &meta);
     let not_sent = if terminal { Vec::new() } else { not_sendable(crm, base) };
     OutboundPlan { if_match, operations: ops, conflicts, not_sent, base: settled }
 }

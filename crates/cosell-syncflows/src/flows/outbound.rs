@@ -675,6 +675,15 @@ fn update() -> Steps {
         .map(|f| {
             let sent = call("contains", &[&sent_keys, &lit(f.key)]);
             let mut value = call("if", &[&sent, &crm(f.key), &base(f.key)]);
+            // The outcome Partner Center took: lost before acceptance (New) is Declined there,
+            // and the CRM's Lost reads as Declined against that base (the core's settle).
+            if f.key == keys::STATUS {
+                let declined = call(
+                    "and",
+                    &[&call("equals", &[&crm(f.key), "'Lost'"]), &call("equals", &[&base_status(), "'New'"])],
+                );
+                value = call("if", &[&call("and", &[&sent, &declined]), "'Declined'", &value]);
+            }
             // A conversion records help, and the visibility it grants, as synced.
             if f.key == keys::HELP {
                 value = call("if", &[&converted, &crm(f.key), &value]);
