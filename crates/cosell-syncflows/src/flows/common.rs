@@ -7,6 +7,7 @@ use crate::transform;
 use crate::wdl::{params, Action, Retry, Steps, PARTNER_CENTER_RETRY};
 use cosell_core::config::vars;
 use cosell_core::dataverse::opportunity as opp;
+pub use cosell_core::mapping::AuditOutcome;
 use cosell_core::sync::{ColumnName, Field, Transform, FIELDS};
 use cosell_solution::flows::{Flow, FlowConnection};
 use serde_json::{json, Map, Value};
@@ -283,9 +284,36 @@ pub fn referral_meta(referral: &str) -> Vec<(&'static str, String)> {
 
 /// One audit line, as `AuditEntry::line` writes it: `<UTC time> ✔ <route> synced: <message>`.
 pub fn audit_line(success: bool, to_partner_center: bool, message: &str) -> String {
-    let (mark, verb) = if success { ('✔', "synced") } else { ('✖', "failed") };
+    let outcome = if success { AuditOutcome::Success } else { AuditOutcome::Failure };
+    audit_entry_line(outcome, to_partner_center, None, message)
+}
+
+/// One audit line of any outcome, with the entry's code when it has one, as `AuditEntry::line`
+/// writes it: `<UTC time> – <route> skipped [unread]: <message>`.
+pub fn audit_entry_line(outcome: AuditOutcome, to_partner_center: bool, code: Option<&str>, message: &str) -> String {
+    let (mark, verb) = match outcome {
+        AuditOutcome::Success => ('✔', "synced"),
+        AuditOutcome::Failure => ('✖', "failed"),
+        AuditOutcome::Skipped => ('–', "skipped"),
+    };
     let route = if to_partner_center { "Dynamics 365 → Partner Center" } else { "Partner Center → Dynamics 365" };
-    call("concat", &["utcNow('yyyy-MM-ddTHH:mm:ssZ')", &lit(&format!(" {mark} {route} {verb}: ")), message])
+    let code = code.map(|c| format!(" [{c}]")).unwrap_or_default();
+    call("concat", &["utcNow('yyyy-MM-ddTHH:mm:ssZ')", &lit(&format!(" {mark} {route} {verb}{code}: ")), message])
+}
+
+/// A text as Rust's `{:?}` quotes it in the core's audit messages: in double quotes, `"`, `\` and
+/// control characters escaped (JSON's escaping, `string(createArray(x))` = `["x"]`).
+/// UNCERTAIN (simplification): the core's `AuditEntry::line` also collapses runs of whitespace
+/// inside the message to one space; a flow keeps them.
+pub fn debug_quoted(text: &str) -> String {
+    let array = call("string", &[&call("createArray", &[&call("string", &[&call("coalesce", &[text, "''"])])])]);
+    call("slice", &[&array, "1", "-1"])
+}
+
+/// Whether a raw JSON value is a string (`''` included; `null`, absent, numbers, objects not):
+/// `string(createArray(x))` starts with `["` exactly then.
+pub fn is_string(raw: &str) -> String {
+    call("startsWith", &[&call("string", &[&call("createArray", &[raw])]), "'[\"'"])
 }
 
 /// The Audit column's new text: the old lines, the new line, the oldest text dropped so it fits

@@ -22,25 +22,125 @@ use serde_json::{json, Map, Value};
 
 const REFERRAL: &str = "Referral";
 const PC_VALUES: &str = "Partner_Center_values";
-const CRM_VALUES: &str = "Dynamics_365_values";
-const BASE: &str = "Base";
 const ROW: &str = "Opportunity";
+
+/// The record an inbound merge writes (the core's `merge::Target`): the opportunity, or the
+/// referral's lead while it is not accepted (`inbound_lead`). Each names its own actions, so
+/// both merges live in one flow.
+#[derive(Clone, Copy, PartialEq, Eq)]
+#[allow(dead_code)] // the lead merge comes next
+enum Target {
+    Opportunity,
+    Lead,
+}
+
+impl Target {
+    /// The prefix of this merge's action names.
+    fn prefix(self) -> &'static str {
+        match self {
+            Target::Opportunity => "",
+            Target::Lead => "Lead_",
+        }
+    }
+
+    fn step(self, name: &str) -> String {
+        format!("{}{name}", self.prefix())
+    }
+
+    fn crm_values(self) -> String {
+        match self {
+            Target::Opportunity => "Dynamics_365_values".to_owned(),
+            Target::Lead => "Lead_values".to_owned(),
+        }
+    }
+
+    fn base(self) -> String {
+        match self {
+            Target::Opportunity => "Base".to_owned(),
+            Target::Lead => "Lead_base".to_owned(),
+        }
+    }
+
+    /// The column a field writes on this record, `None` when it has none here (the core's
+    /// `Target::column`; the lead's columns are fixed names).
+    fn column(self, f: &Field) -> Option<String> {
+        match self {
+            Target::Opportunity => Some(column_name(f)),
+            Target::Lead => f.lead.map(lit),
+        }
+    }
+
+    fn entity_set(self) -> &'static str {
+        match self {
+            Target::Opportunity => opp::ENTITY_SET,
+            Target::Lead => lead::ENTITY_SET,
+        }
+    }
+
+    fn id_column(self) -> &'static str {
+        match self {
+            Target::Opportunity => opp::ID,
+            Target::Lead => lead::ID,
+        }
+    }
+}
 
 /// `pc` and `crm` and `base` canonical values of a field, as expressions.
 pub fn values(key: &str) -> (String, String, String) {
-    (path(&outputs(PC_VALUES), &[key]), path(&outputs(CRM_VALUES), &[key]), base_field(&outputs(BASE), key))
+    target_values(Target::Opportunity, key)
+}
+
+fn target_values(t: Target, key: &str) -> (String, String, String) {
+    (path(&outputs(PC_VALUES), &[key]), path(&outputs(&t.crm_values()), &[key]), base_field(&outputs(&t.base()), key))
 }
 
 fn ne(a: &str, b: &str) -> String {
     call("not", &[&call("equals", &[a, b])])
 }
 
-/// Whether the merge writes Partner Center's value of `f` (`inbound`): it changed since the base,
-/// differs from the CRM's, and the CRM did not change it too (or Partner Center wins conflicts).
+/// The core's inbound rules for one field (`merge::inbound_from`), as expressions.
+struct Rules {
+    /// Not written: Partner Center's document has no readable value (`Unread`).
+    unread: String,
+    /// Both sides changed it, or the record is closed (`Conflict`).
+    conflict: String,
+    /// The record's value is kept in a conflict: the row's policy, or a closed record.
+    crm_wins: String,
+    /// Partner Center's value is written.
+    writes: String,
+    /// Reported as changed in Partner Center (everything that differs from the base but the
+    /// unread).
+    changed: String,
+}
+
+fn rules(t: Target, f: &Field) -> Rules {
+    let (pc, crm, base) = target_values(t, f.key);
+    let writable = f.update.to_crm && t.column(f).is_some();
+    let candidate = if writable { call("and", &[&ne(&pc, &base), &ne(&pc, &crm)]) } else { "false".to_owned() };
+    // A value; a text is readable exactly when given as a string, empty text being a
+    // deliberate clear (the core's `clears`; a number where text belongs is unread).
+    let readable = match f.transform {
+        Transform::Text { .. } => is_string(&pointer(&outputs(REFERRAL), f.referral)),
+        _ => call("not", &[&call("empty", &[&pc])]),
+    };
+    // A closed CRM record keeps its outcome whatever the policy (`is_closed_outcome`).
+    let closed = match (f.transform, t) {
+        (Transform::Status, Target::Opportunity) => {
+            call("and", &[&call("not", &[&call("empty", &[&crm])]), &ne(&crm, "'Open'")])
+        }
+        _ => "false".to_owned(),
+    };
+    let crm_wins = if f.conflict == Side::Crm { "true".to_owned() } else { closed.clone() };
+    let conflict = call("and", &[&candidate, &readable, &call("or", &[&ne(&crm, &base), &closed])]);
+    let writes = call("and", &[&candidate, &readable, &call("not", &[&call("and", &[&conflict, &crm_wins])])]);
+    let unread = call("and", &[&candidate, &call("not", &[&readable])]);
+    let changed = call("and", &[&ne(&pc, &base), &call("not", &[&unread])]);
+    Rules { unread, conflict, crm_wins, writes, changed }
+}
+
+/// Whether the merge writes Partner Center's value of `f` into the opportunity (`inbound`).
 pub fn writes(f: &Field) -> String {
-    let (pc, crm, base) = values(f.key);
-    let unopposed = if f.conflict == Side::PartnerCenter { "true".to_owned() } else { call("equals", &[&crm, &base]) };
-    call("and", &[&ne(&pc, &base), &ne(&pc, &crm), &unopposed])
+    rules(Target::Opportunity, f).writes
 }
 
 fn quoted(value: &str) -> String {
@@ -57,50 +157,79 @@ pub fn keys_where(fields: &[&Field], condition: impl Fn(&Field) -> String) -> Ac
     Action::Query { from: whole(&json_literal(&Value::from(keys))), condition: whole(&call("or", &any)) }
 }
 
-fn update_fields() -> Vec<&'static Field> {
-    base_fields().filter(|f| f.update.to_crm).collect()
-}
-
 /// The settled base value of a field after the merge (`settle`): what both sides now hold, else
 /// the old base value.
-fn settled(f: &Field) -> String {
-    let (pc, crm, base) = values(f.key);
-    let after = if f.update.to_crm { call("if", &[&writes(f), &pc, &crm]) } else { crm };
+fn settled(t: Target, f: &Field) -> String {
+    let (pc, crm, base) = target_values(t, f.key);
+    let after = call("if", &[&rules(t, f).writes, &pc, &crm]);
     call("if", &[&call("equals", &[&after, &pc]), &pc, &base])
 }
 
-/// The `item` of the opportunity update: each column Partner Center may update, its value when
-/// written, the current value otherwise; the base, the audit line and the sync mark.
-fn update_columns(row: &str, audit_message: &str, sync_state: &str) -> (Value, Vec<(String, String)>) {
-    let mut fixed = Map::new();
-    let mut by_variable = Vec::new();
-    for f in update_fields() {
-        let Some(write) = transform::write_crm(f.transform, &values(f.key).0) else { continue };
-        let value = call("if", &[&writes(f), &write, &column_value(row, f)]);
-        match f.crm.column {
-            ColumnName::Fixed { name } => {
-                fixed.insert(name.to_owned(), Value::from(whole(&value)));
-            }
-            ColumnName::Environment { variable, .. } => by_variable.push((crate::expr::parameter(variable), value)),
-        }
+/// The audit entries of the merge, as the core's `Conflict::audit_entry` and
+/// `Unread::audit_entry` write them (`AuditEntry::line`), one per field, `''` where none.
+fn entry_lines(t: Target, fields: &[&Field]) -> Vec<String> {
+    let mut conflicts = Vec::new();
+    let mut unread = Vec::new();
+    for f in fields {
+        let (pc, crm, _) = target_values(t, f.key);
+        let r = rules(t, f);
+        let conflict_line = |crm_won: bool| {
+            let (kept, lost, lost_side) =
+                if crm_won { (&crm, &pc, "Partner Center") } else { (&pc, &crm, "Dynamics 365") };
+            let message = call(
+                "concat",
+                &[
+                    &lit(&format!("{} changed on both sides; kept ", f.key)),
+                    &debug_quoted(kept),
+                    &lit(&format!(", {lost_side}'s value was ")),
+                    &debug_quoted(lost),
+                ],
+            );
+            audit_entry_line(AuditOutcome::Success, crm_won, Some("conflict"), &message)
+        };
+        let line = call("if", &[&r.crm_wins, &conflict_line(true), &conflict_line(false)]);
+        conflicts.push(call("if", &[&r.conflict, &line, "''"]));
+        let message = call(
+            "concat",
+            &[&lit(&format!("{}: Partner Center's value is absent or unreadable; kept ", f.key)), &debug_quoted(&crm)],
+        );
+        let line = audit_entry_line(AuditOutcome::Skipped, false, Some("unread"), &message);
+        unread.push(call("if", &[&r.unread, &line, "''"]));
     }
-    let name = path(&outputs(CRM_VALUES), &[cosell_core::sync::fields::keys::NAME]);
-    fixed.insert(opp::NAME.to_owned(), Value::from(whole(&decorated_name(&name, true))));
-    fixed.insert(opp::SYNC_STATE.to_owned(), Value::from(whole(sync_state)));
-    fixed.insert(
-        opp::AUDIT.to_owned(),
-        Value::from(whole(&audit_append(&path(row, &[opp::AUDIT]), &audit_line(true, false, audit_message)))),
-    );
-    (Value::Object(fixed), by_variable)
+    conflicts.extend(unread);
+    conflicts
+}
+
+/// The columns the merge writes, keyed by field: `{column, value}` (the core's update body).
+fn write_values(t: Target, fields: &[&Field]) -> Value {
+    let mut out = Map::new();
+    for f in fields {
+        if matches!(f.transform, Transform::Status | Transform::IsoCurrency) {
+            continue;
+        }
+        let (Some(column), Some(value)) = (t.column(f), transform::write_crm(f.transform, &target_values(t, f.key).0))
+        else {
+            continue;
+        };
+        out.insert(f.key.to_owned(), json!({"column": whole(&column), "value": whole(&value)}));
+    }
+    Value::Object(out)
+}
+
+/// The `item` of the update: only the columns the merge writes (never a value read earlier
+/// written back over a seller's edit since), as `json('{"<column>": <value>, …}')` from the
+/// written keys.
+fn written_item(written_pairs: &str) -> String {
+    call("json", &[&call("concat", &["'{'", &call("join", &[&body(written_pairs), "','"]), "'}'"])])
+}
+
+fn currency_field() -> Option<&'static Field> {
+    FIELDS.iter().find(|f| f.transform == Transform::IsoCurrency)
 }
 
 /// Partner Center's canonical currency code.
 fn currency_code() -> String {
     currency_field().map_or_else(|| "''".to_owned(), |f| values(f.key).0)
-}
-
-fn currency_field() -> Option<&'static Field> {
-    FIELDS.iter().find(|f| f.transform == Transform::IsoCurrency)
 }
 
 fn status_field() -> Option<&'static Field> {
@@ -165,136 +294,276 @@ fn close_by_outcome(prefix: &str, outcome: &str, opportunity_id: &str) -> Action
     Action::Switch { on: whole(outcome), cases, default: Steps::new() }
 }
 
-/// The merge into an existing opportunity.
-fn merge(row: &str) -> Steps {
-    let fields: Vec<&Field> = base_fields().collect();
-    let (pc_status, _, _) = values(cosell_core::sync::fields::keys::STATUS);
-    let changed = keys_where(&fields, |f| {
-        let (pc, _, base) = values(f.key);
-        ne(&pc, &base)
-    });
-    let conflicts = keys_where(&fields, |f| {
-        let (pc, crm, base) = values(f.key);
-        call("and", &[&ne(&pc, &base), &ne(&crm, &base), &ne(&pc, &crm)])
-    });
-    let settled_values: Map<String, Value> =
-        fields.iter().map(|f| (f.key.to_owned(), Value::from(whole(&settled(f))))).collect();
-    let (state_steps, state) = sync_state_steps("Inbound", &outputs("Settled"), &referral_meta(&outputs(REFERRAL)));
-    let conflict_text = call("join", &[&body("Describe_conflicts"), "'; '"]);
-    let message = call(
+/// A run that ends here, answering its caller first.
+fn answer_and_end(
+    t: Target,
+    name: &str,
+    answer: Value,
+    status: TerminateStatus,
+    code: Option<&str>,
+    message: Option<String>,
+) -> Steps {
+    Steps::new()
+        .then(&t.step(&format!("Answer_{name}")), respond(200, answer))
+        .then(&t.step(name), Action::Terminate { status, code: code.map(str::to_owned), message })
+}
+
+/// The check the core's `check_referral` makes: the referral must be the base's (IDs compared
+/// ignoring case and surrounding spaces); a base without a referral ID accepts any.
+fn other_referral(t: Target) -> String {
+    let trimmed = |e: &str| call("toLower", &[&call("trim", &[&call("string", &[&call("coalesce", &[e, "''"])])])]);
+    let stored = trimmed(&path(&outputs(&t.base()), &["id"]));
+    let given = trimmed(&path(&outputs(REFERRAL), &["id"]));
+    call("and", &[&call("not", &[&call("empty", &[&stored])]), &ne(&given, &stored)])
+}
+
+/// The core's refusal of another referral (`SyncError::OtherReferral`'s message).
+fn other_referral_message(t: Target) -> String {
+    let trim = |e: &str| call("trim", &[&call("string", &[&call("coalesce", &[e, "''"])])]);
+    let given = trim(&path(&outputs(REFERRAL), &["id"]));
+    call(
         "concat",
         &[
-            &lit("changed in Partner Center: "),
-            &call("join", &[&body("Changed_in_Partner_Center"), "', '"]),
+            "'referral '",
+            &call("if", &[&call("empty", &[&given]), "'without an id'", &given]),
+            "' is not the one in the sync state ('",
+            &trim(&path(&outputs(&t.base()), &["id"])),
+            "')'",
+        ],
+    )
+}
+
+/// An update of the opportunity `id` that appends `line` to its Audit column (`row` as read),
+/// with `more` columns.
+fn append_to_audit(id: &str, row: &str, line: &str, more: &[(&str, Value)]) -> Action {
+    let mut parameters = vec![
+        ("entityName", json!(opp::ENTITY_SET)),
+        ("recordId", json!(whole(id))),
+        ("item/cosell_audit", json!(whole(&audit_append(&path(row, &[opp::AUDIT]), line)))),
+    ];
+    parameters.extend(more.iter().cloned());
+    dataverse("UpdateRecord", &parameters)
+}
+
+/// The merge into an existing record (`row` its columns, with the opportunity's lookups
+/// loaded): the core's `inbound` (opportunity) or `inbound_lead` (lead), field by field.
+fn merge(t: Target, row: &str) -> Steps {
+    let fields: Vec<&Field> = base_fields().collect();
+    let id = path(row, &[t.id_column()]);
+    let mut steps = Steps::new().then(&t.base(), base_compose(&path(row, &[opp::SYNC_STATE])));
+    steps = match t {
+        Target::Opportunity => steps.append(opportunity_solutions(&id)).then(
+            &t.crm_values(),
+            Action::Compose(crm_values(row, &body("Opportunity_solution_keys"), &outputs(&t.base()))),
+        ),
+        Target::Lead => steps.then(&t.crm_values(), Action::Compose(lead_values(row, &outputs(&t.base())))),
+    };
+    // Another referral than the base's: nothing is written but the audit line.
+    let refusal = other_referral_message(t);
+    let mut refused = Steps::new();
+    if t == Target::Opportunity {
+        let line = audit_entry_line(AuditOutcome::Failure, false, Some("other-referral"), &refusal);
+        refused = refused.then("Audit_the_other_referral", append_to_audit(&id, row, &line, &[]));
+    }
+    // No answer first: the caller's run fails too, as the admin needs to see.
+    let refused = refused.then(
+        &t.step("Other_referral"),
+        Action::Terminate {
+            status: TerminateStatus::Failed,
+            code: Some("other-referral".to_owned()),
+            message: Some(crate::expr::interpolate(&refusal)),
+        },
+    );
+    steps = steps.then(
+        &t.step("Refuse_another_referral"),
+        Action::If { expression: cond::is_true(&other_referral(t)), then: refused, otherwise: Steps::new() },
+    );
+    let changed = t.step("Changed_in_Partner_Center");
+    let settled_values: Map<String, Value> =
+        fields.iter().map(|f| (f.key.to_owned(), Value::from(whole(&settled(t, f))))).collect();
+    let settled = t.step("Settled");
+    let (state_steps, state) =
+        sync_state_steps(&t.step("Inbound"), &outputs(&settled), &referral_meta(&outputs(REFERRAL)));
+    let any_write: Vec<String> = fields.iter().map(|f| rules(t, f).writes).chain(["false".to_owned()]).collect();
+    let any_write: Vec<&str> = any_write.iter().map(String::as_str).collect();
+    let base = outputs(&t.base());
+    let mut same_base: Vec<String> = fields
+        .iter()
+        .map(|f| call("equals", &[&path(&outputs(&settled), &[f.key]), &base_field(&base, f.key)]))
+        .collect();
+    for (key, value) in referral_meta(&outputs(REFERRAL)) {
+        same_base.push(call(
+            "equals",
+            &[&call("coalesce", &[&value, "''"]), &call("coalesce", &[&path(&base, &[key]), "''"])],
+        ));
+    }
+    let same_base: Vec<&str> = same_base.iter().map(String::as_str).collect();
+    // The core plans no update when nothing is written and the base stays as it is (the same
+    // delivery again, a conflict already audited): nothing is written, not even the audit.
+    let nothing = call("and", &[&call("not", &[&call("or", &any_write)]), &call("and", &same_base)]);
+    let entries = t.step("Audit_entries");
+    let entry_lines = entry_lines(t, &fields);
+    let entry_refs: Vec<&str> = entry_lines.iter().map(String::as_str).collect();
+    let summary = call(
+        "if",
+        &[
+            &call("empty", &[&body(&changed)]),
+            "'nothing to change: the new version is recorded'",
+            &call("concat", &[&lit("changed in Partner Center: "), &call("join", &[&body(&changed), "', '"])]),
+        ],
+    );
+    let lines = call(
+        "concat",
+        &[
+            &audit_line(true, false, &summary),
             &call(
                 "if",
                 &[
-                    &call("empty", &[&body("Conflicts")]),
+                    &call("empty", &[&body(&entries)]),
                     "''",
-                    &call("concat", &[&lit("; changed on both sides: "), &conflict_text]),
+                    &call(
+                        "concat",
+                        &["decodeUriComponent('%0A')", &call("join", &[&body(&entries), "decodeUriComponent('%0A')"])],
+                    ),
                 ],
             ),
         ],
     );
-    let (fixed, by_variable) = update_columns(row, &message, &state);
-    let mut item = outputs("Fixed_columns");
-    for (column, value) in &by_variable {
-        item = call("setProperty", &[&item, column, value]);
+    let write_values_name = t.step("Write_values");
+    let written = t.step("Written_fields");
+    let pairs = t.step("Written_columns");
+    let escaped = |x: &str| call("slice", &[&call("string", &[&call("createArray", &[x])]), "1", "-1"]);
+    let at = |k: &str| format!("{}?[item()]?['{k}']", outputs(&write_values_name));
+    let mut item = written_item(&pairs);
+    item = call("setProperty", &[&item, &lit(opp::SYNC_STATE), &state]);
+    if t == Target::Opportunity {
+        let name = path(&outputs(&t.crm_values()), &[cosell_core::sync::fields::keys::NAME]);
+        item = call("setProperty", &[&item, &lit(opp::NAME), &decorated_name(&name, true)]);
+        item = call("setProperty", &[&item, &lit(opp::AUDIT), &audit_append(&path(row, &[opp::AUDIT]), &lines)]);
     }
-    if let Some(f) = currency_field() {
+    if let Some(f) = currency_field().filter(|f| t.column(f).is_some()) {
         let bind = format!("{}@odata.bind", opp::CURRENCY);
         item = call(
             "if",
-            &[&writes(f), &call("setProperty", &[&item, &lit(&bind), &currency_bind("Find_the_currency")]), &item],
+            &[
+                &rules(t, f).writes,
+                &call("setProperty", &[&item, &lit(&bind), &currency_bind("Find_the_currency")]),
+                &item,
+            ],
         );
     }
-    let close = status_field().map(|f| Action::If {
-        expression: cond::is_true(&writes(f)),
-        then: Steps::new().then("Close_by_outcome", close_by_outcome("", &pc_status, &path(row, &[opp::ID]))),
-        otherwise: Steps::new(),
-    });
-    let failure = Steps::new()
+    let update = t.step("Update_the_record");
+    let mut steps = steps
+        .then(&changed, keys_where(&fields, |f| rules(t, f).changed))
         .then(
-            "Write_the_failure",
-            dataverse(
-                "UpdateRecord",
-                &[
-                    ("entityName", json!(opp::ENTITY_SET)),
-                    ("recordId", json!(whole(&path(row, &[opp::ID])))),
-                    (
-                        "item/cosell_audit",
-                        json!(whole(&audit_append(
-                            &path(row, &[opp::AUDIT]),
-                            &audit_line(false, false, &call("string", &[&body("Update_the_opportunity")]))
-                        ))),
-                    ),
-                    ("item/name", json!(whole(&decorated_name(&path(&outputs(CRM_VALUES), &["name"]), false)))),
-                ],
-            ),
-        )
-        .then(
-            "Merge_failed",
-            Action::Terminate {
-                status: TerminateStatus::Failed,
-                code: Some("dataverse-write-failed".into()),
-                message: Some("Dynamics 365 refused the update; the audit says why.".into()),
+            &entries,
+            Action::Query {
+                from: whole(&call("createArray", &entry_refs)),
+                condition: whole(&call("not", &[&call("empty", &["item()"])])),
             },
-        );
-    let mut steps = Steps::new()
-        .then(BASE, base_compose(&path(row, &[opp::SYNC_STATE])))
-        .append(opportunity_solutions(&path(row, &[opp::ID])))
-        .then(CRM_VALUES, Action::Compose(crm_values(row, &body("Opportunity_solution_keys"), &outputs(BASE))))
-        .then("Changed_in_Partner_Center", changed)
+        )
+        .then(&settled, Action::Compose(Value::Object(settled_values)))
         .then(
-            "Echo_of_our_own_write",
+            &t.step("Nothing_to_write"),
             Action::If {
-                expression: cond::is_true(&call("empty", &[&body("Changed_in_Partner_Center")])),
-                then: Steps::new()
-                    .then("Answer_nothing_to_do", respond(200, json!({"synced": true, "changed": []})))
-                    .then(
-                        "Nothing_differs_from_the_base",
-                        Action::Terminate { status: TerminateStatus::Succeeded, code: None, message: None },
-                    ),
+                expression: cond::is_true(&nothing),
+                then: answer_and_end(
+                    t,
+                    "Nothing_differs_from_the_base",
+                    json!({"synced": true, "changed": []}),
+                    TerminateStatus::Succeeded,
+                    None,
+                    None,
+                ),
                 otherwise: Steps::new(),
             },
         )
-        .then("Conflicts", conflicts)
+        .append(state_steps)
+        .then(&write_values_name, Action::Compose(write_values(t, &fields)))
         .then(
-            "Describe_conflicts",
+            &written,
+            keys_where(&fields, |f| {
+                if t.column(f).is_some() && !matches!(f.transform, Transform::Status | Transform::IsoCurrency) {
+                    rules(t, f).writes
+                } else {
+                    "false".to_owned()
+                }
+            }),
+        )
+        .then(
+            &pairs,
             Action::Select {
-                from: whole(&body("Conflicts")),
-                select: Value::from(whole(&call(
-                    "concat",
-                    &[
-                        "item()",
-                        "' kept by policy; Partner Center: '",
-                        &format!("{}?[item()]", outputs(PC_VALUES)),
-                        "', Dynamics 365: '",
-                        &format!("{}?[item()]", outputs(CRM_VALUES)),
-                    ],
-                ))),
+                from: whole(&body(&written)),
+                select: Value::from(whole(&call("concat", &[&escaped(&at("column")), "':'", &escaped(&at("value"))]))),
             },
         )
-        .then("Settled", Action::Compose(Value::Object(settled_values)));
-    steps = steps.append(state_steps);
-    steps = steps.then("Fixed_columns", Action::Compose(fixed)).then(
-        "Update_the_opportunity",
-        dataverse(
-            "UpdateRecord",
-            &[
-                ("entityName", json!(opp::ENTITY_SET)),
-                ("recordId", json!(whole(&path(row, &[opp::ID])))),
-                ("item", json!(whole(&item))),
-            ],
-        ),
-    );
-    if let Some(close) = close {
-        steps = steps.then("Close_if_Partner_Center_closed_it", close);
+        .then(
+            &update,
+            dataverse(
+                "UpdateRecord",
+                &[
+                    ("entityName", json!(t.entity_set())),
+                    ("recordId", json!(whole(&id))),
+                    ("item", json!(whole(&item))),
+                ],
+            ),
+        );
+    if let (Some(f), Target::Opportunity) = (status_field(), t) {
+        let (pc_status, _, _) = values(f.key);
+        steps = steps.then(
+            "Close_if_Partner_Center_closed_it",
+            Action::If {
+                expression: cond::is_true(&rules(t, f).writes),
+                then: Steps::new().then("Close_by_outcome", close_by_outcome("", &pc_status, &id)),
+                otherwise: Steps::new(),
+            },
+        );
     }
-    steps.after("Dynamics_365_refused", Action::Scope(failure), &[("Update_the_opportunity", NOT_SUCCEEDED)]).then(
-        "Answer_synced",
-        respond(200, json!({"synced": true, "changed": whole(&body("Changed_in_Partner_Center"))})),
+    let mut failure = Steps::new();
+    if t == Target::Opportunity {
+        let line = audit_line(false, false, &call("string", &[&body(&update)]));
+        let name = whole(&decorated_name(&path(&outputs(&t.crm_values()), &["name"]), false));
+        failure = failure.then("Write_the_failure", append_to_audit(&id, row, &line, &[("item/name", json!(name))]));
+    }
+    let failure = failure.then(
+        &t.step("Merge_failed"),
+        Action::Terminate {
+            status: TerminateStatus::Failed,
+            code: Some("dataverse-write-failed".into()),
+            message: Some(crate::expr::interpolate(&call(
+                "concat",
+                &[
+                    "'Dynamics 365 refused the update: '",
+                    &call("string", &[&body(&update)]),
+                    "'. Not written: '",
+                    &call("join", &[&body(&entries), "' | '"]),
+                ],
+            ))),
+        },
+    );
+    steps.after(&t.step("Dynamics_365_refused"), Action::Scope(failure), &[(&update, NOT_SUCCEEDED)]).then(
+        &t.step("Answer_synced"),
+        respond(200, json!({"synced": true, "changed": whole(&body(&changed)), "audit": whole(&body(&entries))})),
     )
+}
+
+/// The lead's canonical values of every base field it has a column for (`lead::lead_values`);
+/// `''` for the others, which the lead merge never writes. The currency lookup is read as a row
+/// ID only: set, it is "not loaded" in the core (taken as the base's value), else empty.
+fn lead_values(row: &str, base: &str) -> Value {
+    let mut out = Map::new();
+    for f in base_fields() {
+        let e = match (f.lead, f.transform) {
+            (Some(column), Transform::IsoCurrency) => Some(call(
+                "if",
+                &[&call("empty", &[&path(row, &[&format!("_{column}_value")])]), "''", &base_field(base, f.key)],
+            )),
+            (Some(column), t) => transform::from_crm(t, &path(row, &[column])),
+            (None, _) => None,
+        };
+        out.insert(f.key.to_owned(), Value::from(whole(&e.unwrap_or_else(|| "''".to_owned()))));
+    }
+    Value::Object(out)
 }
 
 /// A create-time column value from the referral: the canonical value written back.
@@ -791,7 +1060,7 @@ pub fn helper() -> Flow {
                 otherwise: Steps::new()
                     .then("Opportunity_as_read", Action::Compose(Value::from(whole(&call("first", &[&found])))))
                     .append(load_lookups(&outputs("Opportunity_as_read"), ROW, false))
-                    .then("Merge", Action::Scope(merge(&outputs(ROW)))),
+                    .then("Merge", Action::Scope(merge(Target::Opportunity, &outputs(ROW)))),
             },
         );
     let schema = object_schema(

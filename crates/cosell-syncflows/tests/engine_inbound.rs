@@ -1,0 +1,244 @@
+//! The generated "Partner Center to Dynamics 365 - Helper" against the core's inbound rules, in
+//! cosell-flow's engine: every Dataverse write (columns, base, audit lines) and every Partner
+//! Center request is compared with what `cosell-core` computes from the same inputs
+//! (`merge::inbound`, `lead::inbound_lead`, `mapping::to_crm`).
+
+mod support;
+
+use cosell_core::referral::Referral;
+use cosell_core::snapshot::{Snapshot, SyncState};
+use cosell_core::sync::merge::InboundPlan;
+use cosell_flow::fake::{FakeService, Write};
+use cosell_flow::run::Status;
+use cosell_syncflows::flows::names;
+use serde_json::{json, Map, Value};
+use support::*;
+
+/// The opportunity columns the core reads for the merge, taken from the world's row.
+const MERGED_COLUMNS: [&str; 8] = [
+    "estimatedvalue",
+    "estimatedclosedate",
+    "description",
+    "statecode",
+    "statuscode",
+    "name",
+    "cosell_audit",
+    "cosell_referralidentifier",
+];
+
+/// The snapshot the core reads for the world's opportunity: the seed's snapshot with the row's
+/// current merged columns, its row ID, its solutions and its stored base.
+fn core_snapshot(w: &World, id: &str, snapshot: &Value) -> Snapshot {
+    let row = w.dataverse.row("opportunity", id).unwrap();
+    let mut doc = snapshot.clone();
+    for column in MERGED_COLUMNS.iter().chain(&["cosell_syncstate"]) {
+        doc["opportunity"][*column] = row.get(*column).cloned().unwrap_or(Value::Null);
+    }
+    doc["opportunity"]["opportunityid"] = json!(id);
+    doc["solutions"] = w.dataverse.rows("cosell_partnercentersolution").into();
+    Snapshot::from_value(&doc).unwrap()
+}
+
+fn stored_base(w: &World, table: &str, id: &str) -> SyncState {
+    let row = w.dataverse.row(table, id).unwrap();
+    SyncState::parse(row["cosell_syncstate"].as_str().unwrap(), "$").unwrap()
+}
+
+fn referral_now(w: &World, id: &str) -> Referral {
+    serde_json::from_value(w.referrals.referral(id).unwrap()).unwrap()
+}
+
+/// An audit line without its timestamp (the flow's clock; the core's is the caller's).
+fn untimed(line: &str) -> String {
+    line.split_once(' ').map_or(line, |(_, rest)| rest).to_owned()
+}
+
+/// The lines a run added to an Audit column.
+fn added_lines(before: &Value, after: &Value) -> Vec<String> {
+    let before = before.as_str().unwrap_or("").lines().count();
+    after.as_str().unwrap_or("").lines().skip(before).map(untimed).collect()
+}
+
+/// The core's audit entries of a merge, as lines without their timestamps: conflicts, then
+/// unread fields.
+fn core_entries(plan: &InboundPlan) -> Vec<String> {
+    let conflicts = plan.conflicts.iter().map(|c| c.audit_entry("t").line());
+    let unread = plan.unread.iter().map(|u| u.audit_entry("t").line());
+    conflicts.chain(unread).map(|l| untimed(&l)).collect()
+}
+
+/// The columns of the core's update step (`name`), the sync state aside.
+fn core_update(plan: &InboundPlan, name: &str) -> Option<Map<String, Value>> {
+    let step = plan.steps.iter().find(|s| s.name == name)?;
+    let mut body = step.body.clone();
+    body.remove("cosell_syncstate");
+    Some(body)
+}
+
+/// The writes made since `before`.
+fn writes_since(w: &World, before: usize) -> Vec<Write> {
+    w.dataverse.writes().into_iter().skip(before).collect()
+}
+
+/// A flow's update columns without what only the flow writes (the name's sync mark, the audit
+/// trail, the base); numbers compared as numbers.
+fn value_columns(write: &Write) -> Map<String, Value> {
+    let mut columns = write.columns.clone();
+    for own in ["name", "cosell_audit", "cosell_syncstate"] {
+        columns.remove(own);
+    }
+    columns.into_iter().map(|(k, v)| (k, normalized(v))).collect()
+}
+
+fn normalized(v: Value) -> Value {
+    match v.as_f64() {
+        Some(n) => json!(n),
+        None => v,
+    }
+}
+
+/// The flow's merge of the opportunity is the core's plan: one update with exactly the core's
+/// columns, the core's new base, and after the flow's summary line exactly the core's audit
+/// entries; no close unless the core closes.
+fn assert_the_merge_is_the_core_s(w: &World, id: &str, before: usize, audit_before: &Value, plan: &InboundPlan) {
+    let writes = writes_since(w, before);
+    let Some(core) = core_update(plan, "opportunity") else {
+        assert!(writes.is_empty(), "the core writes nothing: {writes:?}");
+        return;
+    };
+    assert_eq!(writes.len(), 1, "one update: {writes:?}");
+    let core: Map<String, Value> = core.into_iter().map(|(k, v)| (k, normalized(v))).collect();
+    let mut flow = value_columns(&writes[0]);
+    // The currency is bound to the row the flow found; the core names it by its step.
+    if let Some(bind) = flow.get_mut("transactioncurrencyid@odata.bind") {
+        *bind = json!("/transactioncurrencies({currency})");
+    }
+    assert_eq!(flow, core, "the update's columns");
+    assert_eq!(stored_base(w, "opportunity", id), plan.base, "the base");
+    let row = w.dataverse.row("opportunity", id).unwrap();
+    let lines = added_lines(audit_before, &row["cosell_audit"]);
+    assert!(lines[0].starts_with("✔ Partner Center → Dynamics 365 synced: "), "{lines:?}");
+    assert_eq!(lines[1..], core_entries(plan), "the audit entries");
+    let closes = w.dataverse.calls("PerformUnboundAction").len();
+    assert_eq!(closes, usize::from(plan.steps.iter().any(|s| s.name == "close")), "the close");
+}
+
+/// A referral-updated event for `referral_id`, delivered; the run.
+fn deliver(w: &mut World, event: &str, referral_id: &str) -> cosell_flow::run::RunRecord {
+    let event = w.referrals.webhook_event(event, referral_id);
+    w.run(names::RECEIVER, signed(event))
+}
+
+/// What Partner Center's document has no readable value for (absent, null, beyond the money
+/// range) is never written: the core's `Unread`, audited with its line, and the CRM's value and
+/// the old base value kept. Text given as empty text is a deliberate clear and is written.
+#[test]
+fn fields_partner_center_has_no_readable_value_for_are_kept_and_audited() {
+    let variants = [
+        ("absent", json!({"details": {"dealValue": null, "closingDateTime": null, "notes": null}})),
+        ("notes cleared on purpose", json!({"details": {"dealValue": null, "notes": ""}})),
+        (
+            "notes as spaces, a new closing date",
+            json!({"details": {"notes": "   ", "closingDateTime": "2027-03-31T00:00:00Z", "currency": null}}),
+        ),
+    ];
+    for (label, edit) in variants {
+        let (mut w, id, snapshot) = synced_opportunity_world();
+        let referral_id = synced(&mut w);
+        w.referrals.edit(&referral_id, &edit).unwrap();
+        let s = core_snapshot(&w, &id, &snapshot);
+        let base = stored_base(&w, "opportunity", &id);
+        let plan = cosell_core::sync::inbound(&referral_now(&w, &referral_id), &s, &base).unwrap();
+        assert!(!plan.unread.is_empty(), "{label}: the scenario has unread fields");
+        let (before, audit) =
+            (w.dataverse.writes().len(), w.dataverse.row("opportunity", &id).unwrap()["cosell_audit"].clone());
+        let run = deliver(&mut w, "referral-updated", &referral_id);
+        assert_eq!(run.status, Status::Succeeded, "{label}: {}", failures(&run));
+        assert!(w.dataverse.violations().is_empty(), "{label}: {:?}", w.dataverse.violations());
+        assert_the_merge_is_the_core_s(&w, &id, before, &audit, &plan);
+        let row = w.dataverse.row("opportunity", &id).unwrap();
+        assert_eq!(row["estimatedvalue"].as_f64(), Some(50000.0), "{label}: the CRM's deal value is kept");
+        // Delivered again: the core plans nothing more, the flow writes nothing more.
+        let s = core_snapshot(&w, &id, &snapshot);
+        let again =
+            cosell_core::sync::inbound(&referral_now(&w, &referral_id), &s, &stored_base(&w, "opportunity", &id));
+        assert!(again.unwrap().steps.is_empty(), "{label}");
+        let before = w.dataverse.writes().len();
+        let run = deliver(&mut w, "referral-updated", &referral_id);
+        assert_eq!(run.status, Status::Succeeded, "{label}: {}", failures(&run));
+        assert_eq!(w.dataverse.writes().len(), before, "{label}: the same delivery again writes nothing");
+    }
+}
+
+/// A record closed in Dynamics 365 keeps its outcome whatever Partner Center says: no
+/// WinOpportunity/LoseOpportunity (Dataverse refuses to close a closed record), the outcome is a
+/// conflict the CRM wins, audited as the core audits it.
+#[test]
+fn a_closed_record_keeps_its_outcome_and_partner_center_s_is_audited() {
+    for (state, status, substatus) in [(1, 3, "Lost"), (2, 4, "Won"), (2, 4, "Expired"), (1, 3, "Won")] {
+        let label = format!("statecode {state}, Partner Center {substatus}");
+        let (mut w, id, snapshot) = synced_opportunity_world();
+        let referral_id = synced(&mut w);
+        w.dataverse.update("opportunity", &id, json!({"statecode": state, "statuscode": status})).unwrap();
+        w.referrals.edit(&referral_id, &json!({"status": "Closed", "substatus": substatus})).unwrap();
+        let s = core_snapshot(&w, &id, &snapshot);
+        let base = stored_base(&w, "opportunity", &id);
+        let plan = cosell_core::sync::inbound(&referral_now(&w, &referral_id), &s, &base).unwrap();
+        assert!(plan.steps.iter().all(|s| s.name != "close"), "{label}: the core does not close");
+        let (before, audit) =
+            (w.dataverse.writes().len(), w.dataverse.row("opportunity", &id).unwrap()["cosell_audit"].clone());
+        let run = deliver(&mut w, "referral-updated", &referral_id);
+        assert_eq!(run.status, Status::Succeeded, "{label}: {}", failures(&run));
+        assert!(w.dataverse.calls("PerformUnboundAction").is_empty(), "{label}: no close asked");
+        assert_the_merge_is_the_core_s(&w, &id, before, &audit, &plan);
+        if substatus != "Won" || state != 1 {
+            assert!(plan.conflicts.iter().any(|c| c.field == "status"), "{label}: audited as a conflict");
+        }
+        let row = w.dataverse.row("opportunity", &id).unwrap();
+        assert_eq!(row["statecode"], json!(state), "{label}: the outcome is kept");
+    }
+}
+
+/// A referral that is not the base's (the core's `check_referral`: IDs compared ignoring case
+/// and surrounding spaces) is refused: nothing is written but the audit line with the core's
+/// reason, and the run fails so the admin sees it. The same ID in other case and spacing is
+/// the base's and merges.
+#[test]
+fn a_referral_that_is_not_the_base_s_writes_only_the_audit_line() {
+    for (label, stored_id) in
+        [("another referral", Some("0f0e0d0c-0000-4000-8000-000000000099")), ("same, other case", None)]
+    {
+        let (mut w, id, snapshot) = synced_opportunity_world();
+        let referral_id = synced(&mut w);
+        let mut state: Value =
+            serde_json::from_str(w.dataverse.row("opportunity", &id).unwrap()["cosell_syncstate"].as_str().unwrap())
+                .unwrap();
+        state["id"] = json!(stored_id.map_or_else(|| format!("  {}  ", referral_id.to_uppercase()), str::to_owned));
+        w.dataverse.update("opportunity", &id, json!({"cosell_syncstate": state.to_string()})).unwrap();
+        w.referrals.edit(&referral_id, &json!({"details": {"notes": "Microsoft's note"}})).unwrap();
+        let s = core_snapshot(&w, &id, &snapshot);
+        let core =
+            cosell_core::sync::inbound(&referral_now(&w, &referral_id), &s, &stored_base(&w, "opportunity", &id));
+        let (before, audit) =
+            (w.dataverse.writes().len(), w.dataverse.row("opportunity", &id).unwrap()["cosell_audit"].clone());
+        let run = deliver(&mut w, "referral-updated", &referral_id);
+        match core {
+            Err(e) => {
+                assert_eq!(run.status, Status::Failed, "{label}: {}", failures(&run));
+                let writes = writes_since(&w, before);
+                assert_eq!(writes.len(), 1, "{label}: {writes:?}");
+                let columns: Vec<&String> = writes[0].columns.keys().collect();
+                assert_eq!(columns, ["cosell_audit"], "{label}: only the audit line");
+                let lines = added_lines(&audit, &writes[0].columns["cosell_audit"]);
+                let expected =
+                    format!("✖ Partner Center → Dynamics 365 failed [other-referral]: {}", e.input_error().message);
+                assert_eq!(lines, [expected], "{label}");
+                assert!(w.referrals.calls("PatchReferralById").is_empty());
+            }
+            Ok(plan) => {
+                assert_eq!(run.status, Status::Succeeded, "{label}: {}", failures(&run));
+                assert_the_merge_is_the_core_s(&w, &id, before, &audit, &plan);
+            }
+        }
+    }
+}
