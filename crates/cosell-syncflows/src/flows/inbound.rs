@@ -28,7 +28,6 @@ const ROW: &str = "Opportunity";
 /// referral's lead while it is not accepted (`inbound_lead`). Each names its own actions, so
 /// both merges live in one flow.
 #[derive(Clone, Copy, PartialEq, Eq)]
-#[allow(dead_code)] // the lead merge comes next
 enum Target {
     Opportunity,
     Lead,
@@ -910,14 +909,35 @@ fn create() -> Steps {
                     "and",
                     &[&lead_found, &call("not", &[&call("and", &[&accepted, &lead_open])])],
                 )),
-                then: Steps::new()
-                    // Closed in Partner Center (declined, expired) while the lead is open.
-                    .then("Disqualify_if_closed_in_Partner_Center", close_open_lead)
-                    .then("Answer_already_a_lead", respond(200, json!({"synced": true, "created": false})))
-                    .then(
-                        "Lead_exists",
-                        Action::Terminate { status: TerminateStatus::Succeeded, code: None, message: None },
-                    ),
+                then: Steps::new().then(
+                    // Still open and not closed in Partner Center: merged into the lead from the
+                    // lead's own base (`inbound_lead`), never over the seller's edit.
+                    "Merge_into_the_open_lead",
+                    Action::If {
+                        expression: cond::is_true(&call("and", &[&lead_open, &call("not", &[&closed])])),
+                        then: Steps::new()
+                            .then(
+                                "Lead_as_read",
+                                Action::Compose(Value::from(whole(&call(
+                                    "first",
+                                    &[&path(&body("Find_the_lead"), &["value"])],
+                                )))),
+                            )
+                            .then("Lead_merge", Action::Scope(merge(Target::Lead, &outputs("Lead_as_read"))))
+                            .then(
+                                "Lead_merged",
+                                Action::Terminate { status: TerminateStatus::Succeeded, code: None, message: None },
+                            ),
+                        otherwise: Steps::new()
+                            // Closed in Partner Center (declined, expired) while the lead is open.
+                            .then("Disqualify_if_closed_in_Partner_Center", close_open_lead)
+                            .then("Answer_already_a_lead", respond(200, json!({"synced": true, "created": false})))
+                            .then(
+                                "Lead_exists",
+                                Action::Terminate { status: TerminateStatus::Succeeded, code: None, message: None },
+                            ),
+                    },
+                ),
                 otherwise: Steps::new(),
             },
         )
