@@ -301,3 +301,58 @@ fn strings_in(v: &Value, out: &mut Vec<String>) {
         _ => {}
     }
 }
+
+/// The customer account is found as the core's `account_step` finds it: candidates containing
+/// the name's first word, then the one whose match key (name without case, punctuation, spacing
+/// or trailing legal form; ZIP+4 as its ZIP) equals the referral's. Similar names or another
+/// postal code are not taken for it; with no match an account is created.
+#[test]
+fn the_customer_account_is_matched_as_the_core_matches_it() {
+    let accounts =
+        [("CONTOSO CUSTOMER, Inc.", "98052"), ("Contoso Customer Pharma", "98052"), ("Contoso Customer Inc", "98053")];
+    for (label, postal, expected) in
+        [("ZIP+4", "98052-6399", Some(0)), ("ZIP", " 98052 ", Some(0)), ("no match", "10115", None)]
+    {
+        let mut w = world();
+        let ids: Vec<String> = accounts
+            .iter()
+            .map(|(n, p)| w.dataverse.insert("account", json!({"name": n, "address1_postalcode": p})).unwrap())
+            .collect();
+        let mut r = fixture("referrals/incoming-new.json");
+        r["customerProfile"]["address"]["postalCode"] = json!(postal);
+        // Accepted: the core plans the opportunity with its account (a lead has none in `to_crm`).
+        r["status"] = json!("Active");
+        r["substatus"] = json!("Accepted");
+        let id = w.referrals.seed(r);
+        let referral = referral_now(&w, &id);
+        let plan = cosell_core::mapping::to_crm(&referral, &cosell_core::config::Config::default());
+        let step = plan.steps.iter().find(|s| s.name == "account").unwrap();
+        let core_choice = accounts
+            .iter()
+            .position(|(n, p)| cosell_core::mapping::account_match_key(n, p) == step.match_key.clone().unwrap());
+        assert_eq!(core_choice, expected, "{label}: the scenario");
+        let run = deliver(&mut w, "referral-created", &id);
+        assert_eq!(run.status, Status::Succeeded, "{label}: {}", failures(&run));
+        assert!(w.dataverse.violations().is_empty(), "{label}: {:?}", w.dataverse.violations());
+        let lists = w.dataverse.calls("ListRecords");
+        let find = lists.iter().find(|c| c.parameters["entityName"] == json!("accounts")).unwrap();
+        assert_eq!(
+            find.parameters["$filter"].as_str().unwrap().to_lowercase(),
+            step.filter.as_deref().unwrap().to_lowercase(),
+            "{label}: the core's candidates (UNCERTAIN: the flow asks for the word in lower case)"
+        );
+        let opportunity = w.dataverse.rows("opportunity").pop().unwrap();
+        let linked = opportunity["_parentaccountid_value"].as_str().unwrap().to_owned();
+        let accounts_now = w.dataverse.rows("account");
+        match expected {
+            Some(i) => {
+                assert_eq!(accounts_now.len(), accounts.len(), "{label}: none created");
+                assert_eq!(linked, ids[i], "{label}: {opportunity}");
+            }
+            None => {
+                assert_eq!(accounts_now.len(), accounts.len() + 1, "{label}: one created");
+                assert!(!ids.contains(&linked), "{label}: the new account");
+            }
+        }
+    }
+}

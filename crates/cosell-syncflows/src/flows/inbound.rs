@@ -629,8 +629,56 @@ fn create_through_customize(table: &str, entity_set: &str, columns: Value, step:
     )
 }
 
-fn created_id(find: &str, create: &str, id: &str) -> String {
-    call("coalesce", &[&path(&call("first", &[&path(&body(find), &["value"])]), &[id]), &path(&body(create), &[id])])
+/// The referral's customer account as the core's `account_step` finds it: candidates whose name
+/// contains the name's first word (Dataverse compares without case), then the one whose
+/// `account_match_key` (normalized name + postal code) equals the referral's. The first word is
+/// the match key's own (`Matching_accounts` is then a subset of the candidates either way):
+/// UNCERTAIN, the core takes the first whitespace-separated word with punctuation trimmed from
+/// its ends, which for "O'Brien Ltd" is "O'Brien" where the flow asks for "o"; both fetch
+/// every account that can match.
+fn find_the_account(name: &str, postal: &str) -> Steps {
+    let words = outputs("Customer_name_words");
+    let first_word = call("first", &[&call("split", &[&words, "' '"])]);
+    let parts = json!({
+        "id": whole(&path("item()", &[account::ID])),
+        "w": whole(&account_words(&path("item()", &[account::NAME]))),
+        "p": whole(&account_postal(&path("item()", &[account::POSTAL_CODE]))),
+    });
+    Steps::new()
+        .then("Customer_name_words", Action::Compose(Value::from(whole(&account_words(name)))))
+        .then("Customer_postal_code", Action::Compose(Value::from(whole(&account_postal(postal)))))
+        .then(
+            "Customer_account_key",
+            Action::Compose(Value::from(whole(&account_key(&words, &outputs("Customer_postal_code"))))),
+        )
+        .then(
+            "Find_the_account",
+            dataverse(
+                "ListRecords",
+                &[
+                    ("entityName", json!(account::ENTITY_SET)),
+                    ("$filter", json!(format!("contains({},'{}')", account::NAME, quoted(&first_word)))),
+                ],
+            ),
+        )
+        .then(
+            "Candidate_accounts",
+            Action::Select { from: whole(&path(&body("Find_the_account"), &["value"])), select: parts },
+        )
+        .then(
+            "Candidate_keys",
+            Action::Select {
+                from: whole(&body("Candidate_accounts")),
+                select: json!({"id": whole("item()?['id']"), "key": whole(&account_key("item()?['w']", "item()?['p']"))}),
+            },
+        )
+        .then(
+            "Matching_accounts",
+            Action::Query {
+                from: whole(&body("Candidate_keys")),
+                condition: whole(&call("equals", &["item()?['key']", &outputs("Customer_account_key")])),
+            },
+        )
 }
 
 /// Whether a referral is co-sell: Microsoft's "Co-sell Opportunity" category as the core's
@@ -957,38 +1005,25 @@ fn create() -> Steps {
                 otherwise: Steps::new(),
             },
         )
-        .then(
-            "Find_the_account",
-            dataverse(
-                "ListRecords",
-                &[
-                    ("entityName", json!(account::ENTITY_SET)),
-                    (
-                        "$filter",
-                        json!(format!(
-                            "{} eq '{}' and {} eq '{}'",
-                            account::NAME,
-                            quoted(&call("trim", &[&call("coalesce", &[&name, "''"])])),
-                            account::POSTAL_CODE,
-                            quoted(&call("trim", &[&call("coalesce", &[&postal, "''"])]))
-                        )),
-                    ),
-                    ("$top", json!(1)),
-                ],
-            ),
-        )
+        .append(find_the_account(&name, &postal))
         .then("Account_columns", Action::Compose(Value::Object(account_columns)))
         .then(
             "Create_the_account_if_none",
             Action::If {
-                expression: cond::is_true(&call("empty", &[&path(&body("Find_the_account"), &["value"])])),
+                expression: cond::is_true(&call("empty", &[&body("Matching_accounts")])),
                 then: create_through_customize(account::TABLE, account::ENTITY_SET, account_item, "account"),
                 otherwise: Steps::new(),
             },
         )
         .then(
             "Account_id",
-            Action::Compose(Value::from(whole(&created_id("Find_the_account", "Create_the_account", account::ID)))),
+            Action::Compose(Value::from(whole(&call(
+                "coalesce",
+                &[
+                    &path(&call("first", &[&body("Matching_accounts")]), &["id"]),
+                    &path(&body("Create_the_account"), &[account::ID]),
+                ],
+            )))),
         )
         .then(
             "Find_the_contact",
