@@ -356,3 +356,163 @@ fn the_customer_account_is_matched_as_the_core_matches_it() {
         }
     }
 }
+
+/// The seed's co-sell synced: the world, the opportunity, the seed's snapshot, the partner's
+/// referral (the one the opportunity stores) and Microsoft's (created in the same engagement).
+fn co_sell_world() -> (World, String, Value, String, String) {
+    let (mut w, id, snapshot) = synced_opportunity_world();
+    let own = synced(&mut w);
+    let microsoft =
+        w.referrals.referrals().iter().map(|r| r["id"].as_str().unwrap().to_owned()).find(|r| *r != own).unwrap();
+    let m = w.referrals.referral(&microsoft).unwrap();
+    assert_eq!(m["engagementId"], w.referrals.referral(&own).unwrap()["engagementId"], "one engagement");
+    assert_eq!(m["externalReferenceId"], json!(id), "both carry the opportunity's row ID");
+    (w, id, snapshot, own, microsoft)
+}
+
+/// The audit note of a related referral, without its timestamp.
+fn related_note(w: &World, related: &str, own: &str) -> String {
+    let r = w.referrals.referral(related).unwrap();
+    format!(
+        "– Partner Center → Dynamics 365 skipped [related-referral]: related referral {related} of the engagement is {}/{} (the co-sell's other side); merged the opportunity's own referral {own}",
+        r["status"].as_str().unwrap_or(""),
+        r["substatus"].as_str().unwrap_or("")
+    )
+}
+
+/// The Partner Center requests since `before`: (operation, id or filter).
+fn requests_since(w: &World, before: usize) -> Vec<(String, String)> {
+    w.referrals
+        .log()
+        .into_iter()
+        .skip(before)
+        .map(|c| {
+            let what = c.parameters.get("id").or_else(|| c.parameters.get("$filter")).cloned().unwrap_or(Value::Null);
+            (c.operation_id, what.as_str().unwrap_or_default().to_owned())
+        })
+        .collect()
+}
+
+/// Microsoft's referral of a co-sell, announced as created or updated: found through the
+/// opportunity's row ID it carries, it is a related referral. Nothing is created, the related
+/// referral is never merged into the opportunity (the core's `inbound` refuses it): the
+/// opportunity's own referral is re-read and merged as the core merges it, and one audit line
+/// notes the related referral's id and status. The same delivery again, and deliveries out of
+/// order, change nothing the second time.
+#[test]
+fn a_related_referral_is_noted_and_the_record_s_own_referral_is_merged() {
+    let (mut w, id, snapshot, own, microsoft) = co_sell_world();
+    // Microsoft's seller edits their referral's notes; Microsoft accepts it later.
+    w.referrals.edit(&microsoft, &json!({"details": {"notes": "Microsoft side only"}})).unwrap();
+    let older = w.referrals.webhook_event("related-referral-updated", &microsoft);
+    w.referrals.edit(&microsoft, &json!({"status": "Active", "substatus": "Accepted"})).unwrap();
+    let newer = w.referrals.webhook_event("related-referral-updated", &microsoft);
+    let created = w.referrals.webhook_event("related-referral-created", &microsoft);
+    // And a Microsoft seller changes the partner's referral too.
+    w.referrals.edit(&own, &json!({"details": {"notes": "Microsoft: budget approved."}})).unwrap();
+    let s = core_snapshot(&w, &id, &snapshot);
+    let plan = cosell_core::sync::inbound(&referral_now(&w, &own), &s, &stored_base(&w, "opportunity", &id)).unwrap();
+    assert!(
+        cosell_core::sync::inbound(&referral_now(&w, &microsoft), &s, &stored_base(&w, "opportunity", &id)).is_err()
+    );
+    let (writes_before, calls_before) = (w.dataverse.writes().len(), w.referrals.log().len());
+    let audit = w.dataverse.row("opportunity", &id).unwrap()["cosell_audit"].clone();
+    let run = w.run(names::RECEIVER, signed(newer));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert!(w.dataverse.violations().is_empty(), "{:?}", w.dataverse.violations());
+    assert!(w.referrals.violations().is_empty(), "{:?}", w.referrals.violations());
+    assert_eq!(
+        requests_since(&w, calls_before),
+        [("GetReferralById".to_owned(), microsoft.clone()), ("GetReferralById".to_owned(), own.clone())],
+        "the related referral, then the record's own"
+    );
+    let writes = writes_since(&w, writes_before);
+    assert_eq!(writes[0].columns.keys().collect::<Vec<_>>(), ["cosell_audit"], "the note first: {writes:?}");
+    assert_eq!(added_lines(&audit, &writes[0].columns["cosell_audit"]), [related_note(&w, &microsoft, &own)]);
+    assert_the_merge_is_the_core_s(&w, &id, writes_before + 1, &writes[0].columns["cosell_audit"], &plan);
+    let row = w.dataverse.row("opportunity", &id).unwrap();
+    assert_eq!(row["description"], json!("Microsoft: budget approved."), "the own referral's notes");
+    assert_eq!(row["cosell_referralidentifier"], json!(own), "still the partner's referral");
+    assert_eq!(stored_base(&w, "opportunity", &id).referral_id.as_deref(), Some(own.as_str()));
+    assert_eq!((w.dataverse.rows("opportunity").len(), w.dataverse.rows("lead").len()), (1, 0), "nothing created");
+    // The older event, a duplicate of the newer, and the created event: nothing more.
+    for (label, event) in [
+        ("older", older),
+        ("duplicate", w.referrals.webhook_event("related-referral-updated", &microsoft)),
+        ("created", created),
+    ] {
+        let before = w.dataverse.writes().len();
+        let run = w.run(names::RECEIVER, signed(event));
+        assert_eq!(run.status, Status::Succeeded, "{label}: {}", failures(&run));
+        assert_eq!(w.dataverse.writes().len(), before, "{label}: changes nothing the second time");
+    }
+    assert_eq!(
+        (w.dataverse.rows("opportunity").len(), w.dataverse.rows("lead").len(), w.dataverse.rows("account").len()),
+        (1, 0, 1)
+    );
+}
+
+/// A related referral that carries no opportunity row ID (Microsoft's, created in Partner
+/// Center): the engagement's referrals are listed through the connector and the record is found
+/// by the partner's; nothing is created.
+#[test]
+fn a_related_referral_is_found_through_its_engagement() {
+    let (mut w, id, _, own, _) = co_sell_world();
+    let engagement = w.referrals.referral(&own).unwrap()["engagementId"].as_str().unwrap().to_owned();
+    let mut r = fixture("referrals/incoming-new.json");
+    r.as_object_mut().unwrap().remove("id");
+    r["engagementId"] = json!(engagement);
+    let related = w.referrals.seed(r);
+    let calls_before = w.referrals.log().len();
+    let audit = w.dataverse.row("opportunity", &id).unwrap()["cosell_audit"].clone();
+    let run = deliver(&mut w, "related-referral-created", &related);
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert!(w.referrals.violations().is_empty(), "{:?}", w.referrals.violations());
+    assert_eq!(
+        requests_since(&w, calls_before),
+        [
+            ("GetReferralById".to_owned(), related.clone()),
+            ("GetRelatedReferrals".to_owned(), format!("engagementId eq '{engagement}'")),
+            ("GetReferralById".to_owned(), own.clone()),
+        ]
+    );
+    let row = w.dataverse.row("opportunity", &id).unwrap();
+    assert_eq!(added_lines(&audit, &row["cosell_audit"]), [related_note(&w, &related, &own)]);
+    assert_eq!((w.dataverse.rows("opportunity").len(), w.dataverse.rows("lead").len()), (1, 0), "nothing created");
+    let before = w.dataverse.writes().len();
+    let run = deliver(&mut w, "related-referral-created", &related);
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert_eq!(w.dataverse.writes().len(), before, "the same delivery again writes nothing");
+}
+
+/// `referral-created` for the referral the outbound flow just created, before the flow wrote its
+/// Referral ID back: the opportunity is found by the row ID the referral carries, and nothing is
+/// written (the write-back would race it); the run is Cancelled with the reason. A referral no
+/// record knows is still created.
+#[test]
+fn an_early_referral_created_event_writes_nothing_and_creates_nothing() {
+    let (mut w, id, _) = synced_opportunity_world();
+    let mut r = fixture("referrals/incoming-new.json");
+    r.as_object_mut().unwrap().remove("id");
+    r["externalReferenceId"] = json!(id);
+    r["direction"] = json!("Outgoing");
+    let early = w.referrals.seed(r);
+    let before = w.dataverse.writes().len();
+    let run = deliver(&mut w, "referral-created", &early);
+    // The receiver answered; the helper's answer and its Cancelled end say why.
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    let mut said = Vec::new();
+    strings_in(&run.to_json(), &mut said);
+    let reason = format!("The opportunity {id} has no Referral ID yet: the outbound create is writing referral {early} back; nothing was written.");
+    assert!(said.contains(&reason), "{}", failures(&run));
+    assert_eq!(w.dataverse.writes().len(), before, "nothing written");
+    assert_eq!((w.dataverse.rows("opportunity").len(), w.dataverse.rows("lead").len()), (1, 0), "nothing created");
+    // The same referral no record knows (another environment's row ID) is created.
+    let mut r = fixture("referrals/incoming-new.json");
+    r.as_object_mut().unwrap().remove("id");
+    r["externalReferenceId"] = json!("0f0e0d0c-0000-4000-8000-0000000000aa");
+    let unknown = w.referrals.seed(r);
+    let run = deliver(&mut w, "referral-created", &unknown);
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert_eq!(w.dataverse.rows("opportunity").len(), 2, "an opportunity (it carries a row ID: from Dynamics 365)");
+}

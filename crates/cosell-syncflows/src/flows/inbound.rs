@@ -1064,16 +1064,182 @@ fn create() -> Steps {
         .then("Answer_created", respond(200, json!({"synced": true, "created": true})))
 }
 
-pub fn helper() -> Flow {
-    let id = path("triggerBody()", &["referralId"]);
-    let find = dataverse(
-        "ListRecords",
+/// An OData filter clause `<column> eq '<value>'`, the value's quotes doubled.
+fn eq_clause(column: &str, value: &str) -> String {
+    call(
+        "concat",
         &[
-            ("entityName", json!(opp::ENTITY_SET)),
-            ("$filter", json!(format!("{} eq '{}'", opp::REFERRAL_ID, quoted(&id)))),
-            ("$top", json!(1)),
+            &lit(&format!("{column} eq '")),
+            &call("replace", &[&call("string", &[&call("coalesce", &[value, "''"])]), "''''", "''''''"]),
+            "''''",
+        ],
+    )
+}
+
+/// `text` trimmed and in lower case, `''` for null: IDs compared as the core compares them.
+fn id_key(text: &str) -> String {
+    call("toLower", &[&call("trim", &[&call("string", &[&call("coalesce", &[text, "''"])])])])
+}
+
+const EVENT_REFERRAL: &str = "Event_referral";
+const FOUND: &str = "Found_opportunities";
+const STORED_ID: &str = "Stored_referral_id";
+const RELATED: &str = "Related_referral";
+
+/// Finds the opportunity of the referral the event names, as the core's `record_filter` does:
+/// by Referral ID, or by `opportunityid` = the referral's `externalReferenceId` when it is a
+/// GUID (both referrals of a co-sell the sync created carry it). Not found and the referral is
+/// in an engagement: by the ID of any referral of the engagement (Microsoft's referral of a
+/// co-sell, announced by `related-referral-*`, is found through the partner's).
+fn find_the_record() -> Steps {
+    let event = outputs(EVENT_REFERRAL);
+    let text = |e: &str| call("trim", &[&call("string", &[&call("coalesce", &[e, "''"])])]);
+    let external = text(&path(&event, &["externalReferenceId"]));
+    let by_external = call(
+        "if",
+        &[
+            &super::receiver::is_guid(&external),
+            &call("concat", &[&lit(&format!(" or {} eq ", opp::ID)), &external]),
+            "''",
         ],
     );
+    let own_clause = eq_clause(opp::REFERRAL_ID, &path(&event, &["id"]));
+    let filter = call("concat", &[&own_clause, &by_external]);
+    let engagement = text(&path(&event, &["engagementId"]));
+    let first_found = path(&body("Find_the_opportunity"), &["value"]);
+    let clauses = call("union", &[&call("createArray", &[&own_clause]), &body("Engagement_referral_clauses")]);
+    let look = Steps::new()
+        .then(
+            "List_the_engagement",
+            referrals("GetRelatedReferrals", &[("$filter", json!(whole(&eq_clause("engagementId", &engagement))))]),
+        )
+        .then(
+            "Engagement_referral_clauses",
+            Action::Select {
+                from: whole(&call("coalesce", &[&path(&body("List_the_engagement"), &["value"]), "createArray()"])),
+                select: Value::from(whole(&eq_clause(opp::REFERRAL_ID, "item()?['id']"))),
+            },
+        )
+        .then(
+            "Find_by_engagement",
+            dataverse(
+                "ListRecords",
+                &[
+                    ("entityName", json!(opp::ENTITY_SET)),
+                    ("$filter", json!(whole(&call("join", &[&clauses, "' or '"])))),
+                    ("$top", json!(1)),
+                ],
+            ),
+        );
+    let record = call("first", &[&outputs(FOUND)]);
+    let not_found = call("empty", &[&first_found]);
+    Steps::new()
+        .then(
+            "Find_the_opportunity",
+            dataverse(
+                "ListRecords",
+                &[("entityName", json!(opp::ENTITY_SET)), ("$filter", json!(whole(&filter))), ("$top", json!(1))],
+            ),
+        )
+        .then(
+            "Look_in_the_engagement",
+            Action::If {
+                expression: cond::is_true(&call("and", &[&not_found, &call("not", &[&call("empty", &[&engagement])])])),
+                then: look,
+                otherwise: Steps::new(),
+            },
+        )
+        .then(
+            FOUND,
+            Action::Compose(Value::from(whole(&call(
+                "if",
+                &[
+                    &not_found,
+                    &call("coalesce", &[&path(&body("Find_by_engagement"), &["value"]), "createArray()"]),
+                    &first_found,
+                ],
+            )))),
+        )
+        .then(STORED_ID, Action::Compose(Value::from(whole(&text(&path(&record, &[opp::REFERRAL_ID]))))))
+}
+
+/// The record found holds no Referral ID yet: the outbound flow created the referral and is
+/// still writing it back. UNCERTAIN (the issue is silent): nothing is written — any write here
+/// could race the write-back of the Referral ID, link and base, which already hold this
+/// referral's state — and the run ends Cancelled with the reason (as for an unknown referral:
+/// nothing failed, nothing was done); the next event on the referral merges as usual.
+fn outbound_create_in_flight() -> Steps {
+    let record = call("first", &[&outputs(FOUND)]);
+    let message = call(
+        "concat",
+        &[
+            "'The opportunity '",
+            &call("string", &[&path(&record, &[opp::ID])]),
+            "' has no Referral ID yet: the outbound create is writing referral '",
+            &path(&outputs(EVENT_REFERRAL), &["id"]),
+            "' back; nothing was written.'",
+        ],
+    );
+    Steps::new().then("Answer_in_flight", respond(200, json!({"synced": false, "reason": whole(&message)}))).then(
+        "Outbound_create_in_flight",
+        Action::Terminate {
+            status: TerminateStatus::Cancelled,
+            code: Some("outbound-create-in-flight".to_owned()),
+            message: Some(crate::expr::interpolate(&message)),
+        },
+    )
+}
+
+/// The audit note of a related referral (the co-sell's other side, such as Microsoft's), and the
+/// record as read with it in its Audit column, so the merge appends after it.
+/// UNCERTAIN: a note already in the trail (same id, status and substatus) is not written again,
+/// so duplicate and out-of-order deliveries change nothing; a status that comes back to an
+/// earlier one is not noted twice.
+fn related_note() -> (Steps, String) {
+    let event = outputs(EVENT_REFERRAL);
+    let record = call("first", &[&outputs(FOUND)]);
+    let state = |k: &str| call("string", &[&call("coalesce", &[&path(&event, &[k]), "''"])]);
+    let text = call(
+        "concat",
+        &[
+            "'related referral '",
+            &path(&event, &["id"]),
+            "' of the engagement is '",
+            &state("status"),
+            "'/'",
+            &state("substatus"),
+            "' (the co-sell''s other side); merged the opportunity''s own referral '",
+            &outputs(STORED_ID),
+        ],
+    );
+    let existing = call("string", &[&call("coalesce", &[&path(&record, &[opp::AUDIT]), "''"])]);
+    let needed = call("and", &[&outputs(RELATED), &call("not", &[&call("contains", &[&existing, &text])])]);
+    let line = audit_entry_line(AuditOutcome::Skipped, false, Some("related-referral"), &text);
+    let with_note = call("if", &[&outputs("Related_note_needed"), &audit_append(&existing, &line), &existing]);
+    let write = dataverse(
+        "UpdateRecord",
+        &[
+            ("entityName", json!(opp::ENTITY_SET)),
+            ("recordId", json!(whole(&path(&record, &[opp::ID])))),
+            ("item/cosell_audit", json!(whole(&outputs("Audit_with_the_note")))),
+        ],
+    );
+    let steps = Steps::new()
+        .then("Related_note_needed", Action::Compose(Value::from(whole(&needed))))
+        .then("Audit_with_the_note", Action::Compose(Value::from(whole(&with_note))))
+        .then(
+            "Note_the_related_referral",
+            Action::If {
+                expression: cond::is_true(&outputs("Related_note_needed")),
+                then: Steps::new().then("Write_the_note", write),
+                otherwise: Steps::new(),
+            },
+        );
+    (steps, call("setProperty", &[&record, &lit(opp::AUDIT), &outputs("Audit_with_the_note")]))
+}
+
+pub fn helper() -> Flow {
+    let id = path("triggerBody()", &["referralId"]);
     let unknown = Steps::new()
         .then(
             "Answer_unknown",
@@ -1090,15 +1256,46 @@ pub fn helper() -> Flow {
                 ))),
             },
         );
-    let found = path(&body("Find_the_opportunity"), &["value"]);
+    let found = outputs(FOUND);
+    let stored = outputs(STORED_ID);
+    let is_found = call("not", &[&call("empty", &[&found])]);
+    let other_id = call(
+        "not",
+        &[&call("equals", &[&call("toLower", &[&stored]), &id_key(&path(&outputs(EVENT_REFERRAL), &["id"]))])],
+    );
+    let (note_steps, as_read) = related_note();
+    let referral = call("if", &[&outputs(RELATED), &body("Get_the_own_referral"), &outputs(EVENT_REFERRAL)]);
     let actions = Steps::new()
         .then("Get_the_referral", referrals("GetReferralById", &[("id", json!(whole(&id)))]))
         .after("Not_a_referral_Partner_Center_knows", Action::Scope(unknown), &[("Get_the_referral", NOT_SUCCEEDED)])
         .after(
-            REFERRAL,
+            EVENT_REFERRAL,
             Action::Compose(Value::from(whole(&body("Get_the_referral")))),
             &[("Get_the_referral", &[Status::Succeeded])],
         )
+        .append(find_the_record())
+        .then(
+            "Outbound_create_still_writing_back",
+            Action::If {
+                expression: cond::is_true(&call("and", &[&is_found, &call("empty", &[&stored])])),
+                then: outbound_create_in_flight(),
+                otherwise: Steps::new(),
+            },
+        )
+        // The record stores another referral: the event's is a related one. The core's
+        // `inbound` refuses a foreign referral, so the record's own referral is re-read and
+        // merged instead.
+        .then(RELATED, Action::Compose(Value::from(whole(&call("and", &[&is_found, &other_id])))))
+        .then(
+            "Read_the_own_referral",
+            Action::If {
+                expression: cond::is_true(&outputs(RELATED)),
+                then: Steps::new()
+                    .then("Get_the_own_referral", referrals("GetReferralById", &[("id", json!(whole(&stored)))])),
+                otherwise: Steps::new(),
+            },
+        )
+        .then(REFERRAL, Action::Compose(Value::from(whole(&referral))))
         .then(
             "Referral_solution_keys",
             select_solution_keys(&pointer(&outputs(REFERRAL), "/details/requirements/solutions"), "id"),
@@ -1106,14 +1303,13 @@ pub fn helper() -> Flow {
         .then(PC_VALUES, Action::Compose(referral_values(&outputs(REFERRAL), &body("Referral_solution_keys"))))
         // Both paths may bind the currency Partner Center names.
         .then("Find_the_currency", find_currency(&currency_code()))
-        .then("Find_the_opportunity", find)
         .then(
             "Merge_or_create",
             Action::If {
                 expression: cond::is_true(&call("empty", &[&found])),
                 then: create(),
-                otherwise: Steps::new()
-                    .then("Opportunity_as_read", Action::Compose(Value::from(whole(&call("first", &[&found])))))
+                otherwise: note_steps
+                    .then("Opportunity_as_read", Action::Compose(Value::from(whole(&as_read))))
                     .append(load_lookups(&outputs("Opportunity_as_read"), ROW, false))
                     .then("Merge", Action::Scope(merge(Target::Opportunity, &outputs(ROW)))),
             },
