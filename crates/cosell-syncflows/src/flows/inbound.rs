@@ -1,10 +1,13 @@
 //! "Partner Center to Dynamics 365 - Helper": one referral, from Partner Center to Dynamics 365.
 //!
-//! Re-reads the referral through the connector (trusting only what Partner Center returns), then
-//! either merges it into its opportunity from the base (the core's `sync::inbound`: only fields
-//! Partner Center changed since the base and may write on update; conflicts by the field map's
-//! policy, the other value in the audit), or creates the account, contact and lead or opportunity
-//! (`to_crm`), each create passing through the "[Customize]" flow.
+//! Re-reads the referral through the connector (trusting only what Partner Center returns) and
+//! finds its record as the core does (Referral ID, or the row ID in `externalReferenceId`, else
+//! the engagement's referrals). A record found is merged from the base with the core's inbound
+//! rules (`sync::inbound`, `lead::inbound_lead`: only what Partner Center changed since the base
+//! and may write, only readable values, conflicts by the field map's policy, a closed record's
+//! outcome kept, another referral refused), a related referral noted and the record's own
+//! referral merged instead. A referral no record knows becomes the account, contact and lead or
+//! opportunity (`to_crm`), each create passing through the "[Customize]" flow.
 
 use super::common::*;
 use super::names;
