@@ -374,7 +374,7 @@ fn co_sell_world() -> (World, String, Value, String, String) {
 fn related_note(w: &World, related: &str, own: &str) -> String {
     let r = w.referrals.referral(related).unwrap();
     format!(
-        "– Partner Center → Dynamics 365 skipped [related-referral]: related referral {related} of the engagement is {}/{} (the co-sell's other side); merged the opportunity's own referral {own}",
+        "– Partner Center → Dynamics 365 skipped [related-referral]: related referral {related} is {}/{} (not this record's own: its own referral {own} was merged)",
         r["status"].as_str().unwrap_or(""),
         r["substatus"].as_str().unwrap_or("")
     )
@@ -515,4 +515,30 @@ fn an_early_referral_created_event_writes_nothing_and_creates_nothing() {
     let run = deliver(&mut w, "referral-created", &unknown);
     assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
     assert_eq!(w.dataverse.rows("opportunity").len(), 2, "an opportunity (it carries a row ID: from Dynamics 365)");
+}
+
+/// A referral outside the engagement that names a synced opportunity's row ID in
+/// `externalReferenceId` (docs/flows.md, threat model): it is a foreign referral there, so its
+/// values are never written into the opportunity and no record is created for it; only the note.
+#[test]
+fn a_foreign_referral_naming_an_opportunity_s_row_id_writes_only_the_note() {
+    let (mut w, id, _) = synced_opportunity_world();
+    let own = synced(&mut w);
+    let mut r = fixture("referrals/incoming-new.json");
+    r.as_object_mut().unwrap().remove("id");
+    r["externalReferenceId"] = json!(id);
+    r["details"]["notes"] = json!("Written by someone else");
+    let foreign = w.referrals.seed(r);
+    let before = w.dataverse.writes().len();
+    let audit = w.dataverse.row("opportunity", &id).unwrap()["cosell_audit"].clone();
+    let description = w.dataverse.row("opportunity", &id).unwrap()["description"].clone();
+    let run = deliver(&mut w, "referral-created", &foreign);
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    let writes = writes_since(&w, before);
+    assert_eq!(writes.len(), 1, "{writes:?}");
+    assert_eq!(writes[0].columns.keys().collect::<Vec<_>>(), ["cosell_audit"]);
+    assert_eq!(added_lines(&audit, &writes[0].columns["cosell_audit"]), [related_note(&w, &foreign, &own)]);
+    let row = w.dataverse.row("opportunity", &id).unwrap();
+    assert_eq!(row["description"], description);
+    assert_eq!((w.dataverse.rows("opportunity").len(), w.dataverse.rows("lead").len()), (1, 0));
 }

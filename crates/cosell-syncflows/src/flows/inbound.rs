@@ -1207,12 +1207,13 @@ fn related_note() -> (Steps, String) {
         &[
             "'related referral '",
             &path(&event, &["id"]),
-            "' of the engagement is '",
+            "' is '",
             &state("status"),
             "'/'",
             &state("substatus"),
-            "' (the co-sell''s other side); merged the opportunity''s own referral '",
+            "' (not this record''s own: its own referral '",
             &outputs(STORED_ID),
+            "' was merged)'",
         ],
     );
     let existing = call("string", &[&call("coalesce", &[&path(&record, &[opp::AUDIT]), "''"])]);
