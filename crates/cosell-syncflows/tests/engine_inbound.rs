@@ -542,3 +542,29 @@ fn a_foreign_referral_naming_an_opportunity_s_row_id_writes_only_the_note() {
     assert_eq!(row["description"], description);
     assert_eq!((w.dataverse.rows("opportunity").len(), w.dataverse.rows("lead").len()), (1, 0));
 }
+
+/// The lead's base names another referral: the core's `inbound_lead` refuses it, and the flow
+/// writes nothing (the lead has no Audit column: the run fails with the core's reason).
+#[test]
+fn a_lead_whose_base_is_another_referral_s_is_not_merged() {
+    let (mut w, id, lead) = lead_world();
+    let lead_id = lead["leadid"].as_str().unwrap().to_owned();
+    let mut state: Value = serde_json::from_str(lead["cosell_syncstate"].as_str().unwrap()).unwrap();
+    state["id"] = json!("0f0e0d0c-0000-4000-8000-000000000099");
+    w.dataverse.update("lead", &lead_id, json!({"cosell_syncstate": state.to_string()})).unwrap();
+    w.referrals.edit(&id, &json!({"details": {"notes": "Microsoft: pilot first"}})).unwrap();
+    let row = w.dataverse.row("lead", &lead_id).unwrap();
+    let core = cosell_core::sync::lead::inbound_lead(
+        &referral_now(&w, &id),
+        row.as_object().unwrap(),
+        &stored_base(&w, "lead", &lead_id),
+    );
+    let reason = core.unwrap_err().input_error().message;
+    let before = w.dataverse.writes().len();
+    let run = deliver(&mut w, "referral-updated", &id);
+    assert_eq!(run.status, Status::Failed, "{}", failures(&run));
+    assert_eq!(w.dataverse.writes().len(), before, "nothing written");
+    let mut said = Vec::new();
+    strings_in(&run.to_json(), &mut said);
+    assert!(said.contains(&reason), "{reason}\n{}", failures(&run));
+}
