@@ -367,7 +367,8 @@ fn merge(t: Target, row: &str) -> Steps {
         let line = audit_entry_line(AuditOutcome::Failure, false, Some("other-referral"), &refusal);
         refused = refused.then("Audit_the_other_referral", append_to_audit(&id, row, &line, &[]));
     }
-    // No answer first: the caller's run fails too, as the admin needs to see.
+    // No answer first: the caller's run fails too, as the admin needs to see. UNCERTAIN (the
+    // core has no code for it): the audit code and the run's error code are `other-referral`.
     let refused = refused.then(
         &t.step("Other_referral"),
         Action::Terminate {
@@ -406,6 +407,8 @@ fn merge(t: Target, row: &str) -> Steps {
     let entries = t.step("Audit_entries");
     let entry_lines = entry_lines(t, &fields);
     let entry_refs: Vec<&str> = entry_lines.iter().map(String::as_str).collect();
+    // The flow's own line first. UNCERTAIN: when only the eTag or a field the core does not
+    // write changed, the core still stores the new base; the line then says so.
     let summary = call(
         "if",
         &[
@@ -545,6 +548,9 @@ fn merge(t: Target, row: &str) -> Steps {
     );
     steps.after(&t.step("Dynamics_365_refused"), Action::Scope(failure), &[(&update, NOT_SUCCEEDED)]).then(
         &t.step("Answer_synced"),
+        // The entries are also the answer: the lead has no Audit column, so its conflicts and
+        // unread fields are visible in the run (the Response action and the caller's child
+        // call). UNCERTAIN: a note (annotation) on the lead's timeline would reach the seller.
         respond(200, json!({"synced": true, "changed": whole(&body(&changed)), "audit": whole(&body(&entries))})),
     )
 }
