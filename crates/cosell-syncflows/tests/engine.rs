@@ -452,7 +452,7 @@ fn a_conflict_keeps_the_owner_s_value_and_audits_the_other() {
     assert_eq!(row["description"], json!("Seller's notes"), "the owner's value is kept");
     let audit = row["cosell_audit"].as_str().unwrap();
     assert!(
-        audit.contains("notes kept by policy; Partner Center: Microsoft's notes, Dynamics 365: Seller's notes"),
+        audit.contains(r#"[conflict]: notes changed on both sides; kept "Seller's notes", Partner Center's value was "Microsoft's notes""#),
         "{audit}"
     );
     let run = w.run(names::OUTBOUND, last_change(&w, "opportunity"));

@@ -15,7 +15,7 @@ pub use audit::{append_audit, AuditDirection, AuditEntry, AuditOutcome, AUDIT_MA
 pub(crate) use to_crm::step;
 pub use to_crm::{
     account_match_key, is_accepted, is_co_sell, normalize_name, normalize_postal_code, to_crm, RecordKind, StepAction,
-    UpsertPlan, UpsertStep,
+    UpsertPlan, UpsertStep, LEGAL_FORMS,
 };
 pub use to_patch::{
     to_patch, PatchOp, PatchOperation, PatchPlan, DEAL_REGISTRATION_PATCH_PATHS, NEW_REGISTRATION_PATH, PATCHABLE_PATHS,

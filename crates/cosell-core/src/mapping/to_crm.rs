@@ -163,27 +163,30 @@ pub fn is_co_sell(r: &Referral) -> bool {
     classify(r) == ReferralCategory::CoSellOpportunity
 }
 
+/// The legal forms a customer name may end with that the account match ignores (lower case,
+/// as [`normalize_name`] compares words); the flows generate their match from this list.
+pub const LEGAL_FORMS: [&str; 16] = [
+    "inc",
+    "incorporated",
+    "ltd",
+    "limited",
+    "llc",
+    "gmbh",
+    "corp",
+    "corporation",
+    "co",
+    "company",
+    "plc",
+    "sa",
+    "ag",
+    "bv",
+    "nv",
+    "pty",
+];
+
 /// A customer name reduced for matching: case, punctuation, spacing and a trailing legal form
 /// (Inc, Ltd, GmbH, …) do not count.
 pub fn normalize_name(name: &str) -> String {
-    const LEGAL_FORMS: [&str; 16] = [
-        "inc",
-        "incorporated",
-        "ltd",
-        "limited",
-        "llc",
-        "gmbh",
-        "corp",
-        "corporation",
-        "co",
-        "company",
-        "plc",
-        "sa",
-        "ag",
-        "bv",
-        "nv",
-        "pty",
-    ];
     let lowered = name.to_lowercase();
     let mut words: Vec<&str> = lowered.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
     while words.len() > 1 && words.last().is_some_and(|w| LEGAL_FORMS.contains(w)) {

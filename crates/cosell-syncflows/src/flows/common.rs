@@ -7,6 +7,7 @@ use crate::transform;
 use crate::wdl::{params, Action, Retry, Steps, PARTNER_CENTER_RETRY};
 use cosell_core::config::vars;
 use cosell_core::dataverse::opportunity as opp;
+pub use cosell_core::mapping::AuditOutcome;
 use cosell_core::sync::{ColumnName, Field, Transform, FIELDS};
 use cosell_solution::flows::{Flow, FlowConnection};
 use serde_json::{json, Map, Value};
@@ -283,9 +284,36 @@ pub fn referral_meta(referral: &str) -> Vec<(&'static str, String)> {
 
 /// One audit line, as `AuditEntry::line` writes it: `<UTC time> ✔ <route> synced: <message>`.
 pub fn audit_line(success: bool, to_partner_center: bool, message: &str) -> String {
-    let (mark, verb) = if success { ('✔', "synced") } else { ('✖', "failed") };
+    let outcome = if success { AuditOutcome::Success } else { AuditOutcome::Failure };
+    audit_entry_line(outcome, to_partner_center, None, message)
+}
+
+/// One audit line of any outcome, with the entry's code when it has one, as `AuditEntry::line`
+/// writes it: `<UTC time> – <route> skipped [unread]: <message>`.
+pub fn audit_entry_line(outcome: AuditOutcome, to_partner_center: bool, code: Option<&str>, message: &str) -> String {
+    let (mark, verb) = match outcome {
+        AuditOutcome::Success => ('✔', "synced"),
+        AuditOutcome::Failure => ('✖', "failed"),
+        AuditOutcome::Skipped => ('–', "skipped"),
+    };
     let route = if to_partner_center { "Dynamics 365 → Partner Center" } else { "Partner Center → Dynamics 365" };
-    call("concat", &["utcNow('yyyy-MM-ddTHH:mm:ssZ')", &lit(&format!(" {mark} {route} {verb}: ")), message])
+    let code = code.map(|c| format!(" [{c}]")).unwrap_or_default();
+    call("concat", &["utcNow('yyyy-MM-ddTHH:mm:ssZ')", &lit(&format!(" {mark} {route} {verb}{code}: ")), message])
+}
+
+/// A text as Rust's `{:?}` quotes it in the core's audit messages: in double quotes, `"`, `\` and
+/// control characters escaped (JSON's escaping, `string(createArray(x))` = `["x"]`).
+/// UNCERTAIN (simplification): the core's `AuditEntry::line` also collapses runs of whitespace
+/// inside the message to one space; a flow keeps them.
+pub fn debug_quoted(text: &str) -> String {
+    let array = call("string", &[&call("createArray", &[&call("string", &[&call("coalesce", &[text, "''"])])])]);
+    call("slice", &[&array, "1", "-1"])
+}
+
+/// Whether a raw JSON value is a string (`''` included; `null`, absent, numbers, objects not):
+/// `string(createArray(x))` starts with `["` exactly then.
+pub fn is_string(raw: &str) -> String {
+    call("startsWith", &[&call("string", &[&call("createArray", &[raw])]), "'[\"'"])
 }
 
 /// The Audit column's new text: the old lines, the new line, the oldest text dropped so it fits
@@ -309,6 +337,61 @@ pub fn decorated_name(name_canonical: &str, success: bool) -> String {
             name_canonical,
         ],
     )
+}
+
+/// The characters the account match reads as separators between words (and drops from postal
+/// codes). UNCERTAIN (a flow has no character classes): the core splits on every character that
+/// is not alphanumeric in Unicode; these are ASCII's whitespace and punctuation and the
+/// typographic marks company names carry. Any other character counts as part of a word.
+pub const MATCH_SEPARATORS: &str = "\t\n\r\u{b} !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~\u{a0}\u{2019}\u{2018}\u{201c}\u{201d}\u{2013}\u{2014}\u{b7}\u{2022}\u{ae}\u{2122}\u{a9}\u{ab}\u{bb}\u{201e}\u{201a}\u{2026}";
+
+/// A one-character literal: control characters by their URI encoding (a literal cannot hold them).
+fn char_literal(c: char) -> String {
+    if c.is_control() {
+        call("decodeUriComponent", &[&lit(&format!("%{:02X}", u32::from(c)))])
+    } else {
+        lit(&c.to_string())
+    }
+}
+
+/// `text` with every separator replaced by `by`.
+fn replace_separators(text: &str, by: &str) -> String {
+    MATCH_SEPARATORS.chars().fold(text.to_owned(), |acc, c| call("replace", &[&acc, &char_literal(c), by]))
+}
+
+/// The first stage of the account match key for a name (`normalize_name` up to the legal form):
+/// lower case, the words separated by single spaces. Runs of separators collapse by halving;
+/// eight passes cover the 256 characters no Dataverse name reaches (account `name` is 160).
+pub fn account_words(name: &str) -> String {
+    let spaced = replace_separators(&call("toLower", &[&call("string", &[&call("coalesce", &[name, "''"])])]), "' '");
+    let collapsed = (0..8).fold(spaced, |acc, _| call("replace", &[&acc, "'  '", "' '"]));
+    call("trim", &[&collapsed])
+}
+
+/// The first stage of the account match key for a postal code: no separators, capitals.
+pub fn account_postal(code: &str) -> String {
+    call("toUpper", &[&replace_separators(&call("string", &[&call("coalesce", &[code, "''"])]), "''")])
+}
+
+/// How many trailing legal forms the match drops. UNCERTAIN: the core drops any number; each
+/// step repeats its input four times, so the generated expression grows fourfold per step.
+pub const LEGAL_FORM_STEPS: usize = 3;
+
+/// The account match key (`account_match_key`) from the two first stages ([`account_words`],
+/// [`account_postal`]; `words` and `postal` should be short references, such as `item()?['w']`,
+/// as each is repeated): the trailing legal forms dropped (one word always stays), and a US
+/// ZIP+4 (nine digits) cut to its five-digit ZIP.
+pub fn account_key(words: &str, postal: &str) -> String {
+    let forms = crate::expr::json_literal(&Value::from(cosell_core::mapping::LEGAL_FORMS.to_vec()));
+    let name = (0..LEGAL_FORM_STEPS).fold(words.to_owned(), |w, _| {
+        let last = call("last", &[&call("split", &[&w, "' '"])]);
+        let ends_in_form = call("and", &[&call("contains", &[&w, "' '"]), &call("contains", &[&forms, &last])]);
+        call("if", &[&ends_in_form, &call("substring", &[&w, "0", &call("lastIndexOf", &[&w, "' '"])]), &w])
+    });
+    let digits_removed = (0..10).fold(postal.to_owned(), |acc, d| call("replace", &[&acc, &lit(&d.to_string()), "''"]));
+    let zip4 = call("and", &[&call("equals", &[&call("length", &[postal]), "9"]), &call("empty", &[&digits_removed])]);
+    let postal = call("if", &[&zip4, &call("substring", &[postal, "0", "5"]), postal]);
+    call("concat", &[&name, "'|'", &postal])
 }
 
 /// A Response to a child flow's caller.

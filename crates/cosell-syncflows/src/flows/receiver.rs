@@ -4,7 +4,9 @@
 //! flow cannot verify with its expression functions. So the receiver treats a callback as a
 //! notification only: it trusts nothing in the body but a referral id of the documented form in
 //! `ResourceUri`, checks the signature headers are present, answers at once, and hands the id to
-//! the helper, which re-reads the referral through the authenticated connector.
+//! the helper, which re-reads the referral through the authenticated connector. The related
+//! events (`related-referral-*`: the co-sell's other side) go to the same helper, which finds
+//! the record through the referral's row ID or engagement and never creates one for them.
 
 use super::common::call_child;
 use super::names;
