@@ -23,7 +23,7 @@ use cosell_core::config::vars;
 use cosell_core::dataverse::{opportunity as opp, solution};
 use cosell_core::rules::RuleId;
 use cosell_core::sync::fields::keys;
-use cosell_core::sync::{Field, Transform, FIELDS};
+use cosell_core::sync::{Field, Side, Transform, FIELDS};
 use cosell_solution::flows::Flow;
 use serde_json::{json, Map, Value};
 
@@ -486,9 +486,47 @@ fn not_sent() -> Action {
     Action::Query { from: whole(&call("createArray", &refs)), condition: whole(&call("not", &[&empty("item()")])) }
 }
 
-/// The not-sent lines, each after a line break (`''` when there are none).
+/// The outbound half's conflicts on the 412 path (`after_precondition_failed`): a field the CRM
+/// sends that Partner Center changed too since the base but never writes to Dynamics 365 on
+/// update (visibility, solutions, the external reference), so the inbound merge did not report
+/// it. The CRM's value is kept and sent (these rows' policy); Partner Center's goes to the audit
+/// as the core's `Conflict::audit_entry` line, never silently lost.
+fn outbound_conflicts() -> Action {
+    let fresh = outputs("Fresh_values");
+    let lines: Vec<String> = FIELDS
+        .iter()
+        .filter(|f| f.in_base() && f.sends_on_update() && !f.update.to_crm && f.conflict == Side::Crm)
+        .map(|f| {
+            let (pc, c, b) = (path(&fresh, &[f.key]), crm(f.key), base(f.key));
+            let conflict = call(
+                "and",
+                &[
+                    &call("not", &[&empty(FRESH)]),
+                    &call("contains", &[&body("Sent_fields"), &lit(f.key)]),
+                    &ne(&pc, &b),
+                    &ne(&pc, &c),
+                ],
+            );
+            let message = call(
+                "concat",
+                &[
+                    &lit(&format!("{} changed on both sides; kept ", f.key)),
+                    &debug_quoted(&c),
+                    "', Partner Center''s value was '",
+                    &debug_quoted(&pc),
+                ],
+            );
+            let line = audit_entry_line(AuditOutcome::Success, true, Some("conflict"), &message);
+            call("if", &[&conflict, &line, "''"])
+        })
+        .collect();
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    Action::Query { from: whole(&call("createArray", &refs)), condition: whole(&call("not", &[&empty("item()")])) }
+}
+
+/// The conflict and not-sent lines, each after a line break (`''` when there are none).
 fn then_not_sent_lines() -> String {
-    let lines = body("Not_sent");
+    let lines = call("union", &[&body("Outbound_conflicts"), &body("Not_sent")]);
     call("if", &[&empty(&lines), "''", &call("concat", &[LF, &call("join", &[&lines, LF])])])
 }
 
@@ -764,6 +802,9 @@ fn update() -> Steps {
         .then("Sent_fields", sent_fields)
         .then("Settled", Action::Compose(Value::Object(settled)))
         .then("Not_sent", not_sent())
+        .then("Fresh_solution_keys", select_solution_keys(&pointer(FRESH, "/details/requirements/solutions"), "id"))
+        .then("Fresh_values", Action::Compose(referral_values(FRESH, &body("Fresh_solution_keys"))))
+        .then("Outbound_conflicts", outbound_conflicts())
         // No operation: nothing is sent (an echo of the sync's own write, or changes no update
         // carries).
         .then(
