@@ -168,7 +168,26 @@ fn the_outbound_helper_reads_an_opportunity_as_the_core_does() {
 fn the_inbound_helper_reads_a_referral_as_the_core_does() {
     let flow = definition(names::INBOUND_HELPER);
     let mut compared = 0;
-    for (file, text) in fixtures("referrals").into_iter().chain(fixtures("samples")) {
+    // The fixtures, and the seed's referral shared each way visibility is read (consent, type,
+    // help asked, help Unknown).
+    let seed: Value = serde_json::from_str(
+        &fixtures("referrals").into_iter().find(|(f, _)| f.ends_with("incoming-new.json")).unwrap().1,
+    )
+    .unwrap();
+    let variants = [
+        json!({"consent": {"consentToShareReferralWithMicrosoftSellers": true}}),
+        json!({"consent": {"consentToShareReferralWithMicrosoftSellers": false}, "type": "shared"}),
+        json!({"consent": null, "type": "Independent", "inviteContext": {"assistanceRequestCode": "Unknown"}}),
+        json!({"consent": null, "type": "Independent", "inviteContext": {"assistanceRequestCode": " GeneralOrOther "}}),
+    ];
+    let shared = variants.into_iter().enumerate().map(|(i, change)| {
+        let mut doc = seed.clone();
+        for (k, v) in change.as_object().unwrap() {
+            doc[k] = v.clone();
+        }
+        (format!("visibility variant {i}"), doc.to_string())
+    });
+    for (file, text) in fixtures("referrals").into_iter().chain(fixtures("samples")).chain(shared) {
         let Ok(doc) = serde_json::from_str::<Value>(&text) else { continue };
         if doc.get("id").is_none() || doc.get("customerProfile").is_none() {
             continue;

@@ -8,6 +8,7 @@ use crate::wdl::{params, Action, Retry, Steps, PARTNER_CENTER_RETRY};
 use cosell_core::config::vars;
 use cosell_core::dataverse::opportunity as opp;
 pub use cosell_core::mapping::AuditOutcome;
+use cosell_core::sync::fields::keys;
 use cosell_core::sync::{ColumnName, Field, Transform, FIELDS};
 use cosell_solution::flows::{Flow, FlowConnection};
 use serde_json::{json, Map, Value};
@@ -189,11 +190,34 @@ pub fn referral_values(referral: &str, solution_keys: &str) -> Value {
                 transform::status_from_referral(&path(referral, &["status"]), &path(referral, &["substatus"]))
             }
             Transform::SolutionList => transform::solution_list(solution_keys),
+            _ if f.key == keys::VISIBILITY => referral_visibility(referral),
             t => transform::from_referral(t, &pointer(referral, f.referral)).unwrap_or_else(|| "''".to_owned()),
         };
         out.insert(f.key.to_owned(), Value::from(whole(&e)));
     }
     Value::Object(out)
+}
+
+/// The referral's canonical visibility (`sync::values::is_shared`): `'true'` when its consent flag
+/// is true, it is a Shared referral, or Microsoft's help is asked (a code other than Unknown).
+pub fn referral_visibility(referral: &str) -> String {
+    let text = |at: &str| {
+        call("toLower", &[&call("trim", &[&call("string", &[&call("coalesce", &[&pointer(referral, at), "''"])])])])
+    };
+    let row = |key: &str| FIELDS.iter().find(|f| f.key == key);
+    let consent = row(keys::VISIBILITY)
+        .and_then(|f| transform::from_referral(f.transform, &pointer(referral, f.referral)))
+        .unwrap_or_else(|| "''".to_owned());
+    let help = row(keys::HELP).map_or_else(|| "''".to_owned(), |f| text(f.referral));
+    let shared = call(
+        "or",
+        &[
+            &call("equals", &[&consent, "'true'"]),
+            &call("equals", &[&text("/type"), "'shared'"]),
+            &call("not", &[&call("contains", &["createArray('', 'unknown')", &help])]),
+        ],
+    );
+    call("if", &[&shared, "'true'", "'false'"])
 }
 
 /// The Select of a list's solution keys (`from` is the array expression).

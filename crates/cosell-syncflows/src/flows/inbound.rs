@@ -580,6 +580,7 @@ fn create_value(f: &Field) -> Option<String> {
         Transform::Status | Transform::LookupByKey { .. } | Transform::SolutionList | Transform::IsoCurrency => {
             return None
         }
+        _ if f.key == cosell_core::sync::fields::keys::VISIBILITY => referral_visibility(&outputs(REFERRAL)),
         t => transform::from_referral(t, &pointer(&outputs(REFERRAL), f.referral))?,
     };
     transform::write_crm(f.transform, &canonical)
