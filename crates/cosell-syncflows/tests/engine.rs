@@ -45,13 +45,16 @@ fn a_referral_created_in_partner_center_lands_in_dynamics_365() {
     let writes = w.dataverse.writes();
     assert!(w.dataverse.violations().is_empty(), "{:?}", w.dataverse.violations());
     let tables: Vec<&str> = writes.iter().map(|w| w.table.as_str()).collect();
+    let referral = cosell_core::referral::Referral::from_json(&w.referrals.referral(&id).unwrap().to_string()).unwrap();
+    // Every customer contact with an email or a last name (the seed has two), as `to_crm` has them.
+    let contacts = referral.customer_contacts().iter().filter(|m| m.email.is_some() || m.last_name.is_some()).count();
+    assert_eq!(contacts, 2);
     assert_eq!(
         tables,
-        ["account", "contact", "lead"],
-        "a new referral, not accepted yet, is a lead with its account and contact"
+        ["account", "contact", "contact", "lead"],
+        "a new referral, not accepted yet, is a lead with its account and contacts"
     );
-    let referral = cosell_core::referral::Referral::from_json(&w.referrals.referral(&id).unwrap().to_string()).unwrap();
-    let lead = &writes[2].columns;
+    let lead = &writes[3].columns;
     assert_eq!(lead["cosell_referralidentifier"], json!(id));
     assert_eq!(lead["cosell_syncwithpartnercenter"], json!(true));
     // The base the flow stored is the core's base of the referral.

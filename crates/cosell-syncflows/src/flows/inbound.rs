@@ -754,8 +754,10 @@ fn with_found_binds(item: &str) -> Value {
 /// The OData filter that finds the referral's contact, as the core's `to_crm` does: by email,
 /// or, when the contact has none, by first and last name at the account just found (an empty
 /// email must never match every contact without one).
-fn contact_filter(r: &str, email: &str) -> String {
-    let member = |property: &str| format!("{}?[0]?[{}]", path(r, &["customerProfile", "team"]), lit(property));
+fn contact_filter(member: &str) -> String {
+    let email = path(member, &["email"]);
+    let email = email.as_str();
+    let member = |property: &str| path(member, &[property]);
     let escaped =
         |value: &str| call("replace", &[&call("trim", &[&call("coalesce", &[value, "''"])]), "''''", "''''''"]);
     let by_email = call("concat", &[&lit(&format!("{} eq '", contact::EMAIL)), &escaped(email), &lit("'")]);
@@ -773,6 +775,81 @@ fn contact_filter(r: &str, email: &str) -> String {
     call("if", &[&call("empty", &[&call("trim", &[&call("coalesce", &[email, "''"])])]), &by_name, &by_email])
 }
 
+/// The field map's pointer prefix of the referral's first customer contact.
+const FIRST_MEMBER: &str = "/customerProfile/team/0";
+
+/// A new contact's columns from a team member (`member` is its JSON expression): the field map's
+/// contact rows read at the member, bound to the account just found.
+fn member_columns(member: &str) -> Map<String, Value> {
+    let mut columns = Map::new();
+    for f in FIELDS.iter().filter(|f| f.create.to_crm && f.crm.table == contact::TABLE) {
+        let (Some(rest), ColumnName::Fixed { name }) = (f.referral.strip_prefix(FIRST_MEMBER), f.crm.column) else {
+            continue;
+        };
+        let Some(canonical) = transform::from_referral(f.transform, &pointer(member, rest)) else { continue };
+        if let Some(value) = transform::write_crm(f.transform, &canonical) {
+            columns.insert(name.to_owned(), Value::from(whole(&value)));
+        }
+    }
+    columns.insert(
+        format!("{}_account@odata.bind", contact::PARENT_CUSTOMER),
+        Value::from(crate::expr::interpolate(&call("concat", &["'/accounts('", &outputs("Account_id"), "')'"]))),
+    );
+    columns
+}
+
+/// Every customer contact after the first, as the core's `to_crm` has them: each member with an
+/// email or a last name, found by email (else by name at the account) or created. The first is
+/// the opportunity's contact (above). UNCERTAIN (simplification): the first is always the team's
+/// first member, where the core takes the first member that has an email or a last name.
+fn further_contacts(r: &str) -> Steps {
+    let team = call("coalesce", &[&path(r, &["customerProfile", "team"]), "createArray()"]);
+    let given = |property: &str| {
+        call(
+            "not",
+            &[&call(
+                "empty",
+                &[&call("trim", &[&call("string", &[&call("coalesce", &[&path("item()", &[property]), "''"])])])],
+            )],
+        )
+    };
+    let find = dataverse(
+        "ListRecords",
+        &[
+            ("entityName", json!(contact::ENTITY_SET)),
+            ("$filter", json!(whole(&contact_filter("item()")))),
+            ("$top", json!(1)),
+        ],
+    );
+    let create = Action::If {
+        expression: cond::is_true(&call("empty", &[&path(&body("Find_a_further_contact"), &["value"])])),
+        then: create_through_customize(
+            contact::TABLE,
+            contact::ENTITY_SET,
+            Value::Object(member_columns("item()")),
+            "further_contact",
+        ),
+        otherwise: Steps::new(),
+    };
+    Steps::new()
+        .then(
+            "Further_contacts",
+            Action::Query {
+                from: whole(&call("skip", &[&team, "1"])),
+                condition: whole(&call("or", &[&given("email"), &given("lastName")])),
+            },
+        )
+        .then(
+            "Add_the_further_contacts",
+            Action::Foreach {
+                from: whole(&body("Further_contacts")),
+                body: Steps::new().then("Find_a_further_contact", find).then("Create_it_if_none", create),
+                // One at a time: two members with the same email are one contact.
+                sequential: true,
+            },
+        )
+}
+
 /// The create path: account (found by name + postal code, or created), contact (found by email,
 /// or created), then a lead or, once accepted, an opportunity with its solutions (closing the
 /// referral's open lead).
@@ -780,7 +857,7 @@ fn create() -> Steps {
     let r = outputs(REFERRAL);
     let name = path(&r, &["customerProfile", "name"]);
     let postal = path(&r, &["customerProfile", "address", "postalCode"]);
-    let email = path(&r, &["customerProfile", "team"]) + "?[0]?['email']";
+    let first_member = path(&r, &["customerProfile", "team"]) + "?[0]";
     let (account_columns, account_named) = create_columns(account::TABLE);
     let account_item = with_named("Account_columns", &account_named);
     let (mut contact_columns, _) = create_columns(contact::TABLE);
@@ -1041,7 +1118,7 @@ fn create() -> Steps {
                 "ListRecords",
                 &[
                     ("entityName", json!(contact::ENTITY_SET)),
-                    ("$filter", json!(whole(&contact_filter(&r, &email)))),
+                    ("$filter", json!(whole(&contact_filter(&first_member)))),
                     ("$top", json!(1)),
                 ],
             ),
@@ -1064,7 +1141,8 @@ fn create() -> Steps {
                 ),
                 otherwise: Steps::new(),
             },
-        );
+        )
+        .append(further_contacts(&r));
     steps
         .append(state_steps)
         .then(
