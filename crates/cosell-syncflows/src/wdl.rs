@@ -452,6 +452,21 @@ impl Trigger {
     }
 }
 
+/// The definition with its trigger's concurrency control at one run: a helper's runs queue
+/// instead of overlapping, so two quick saves (or two near-simultaneous webhooks) cannot both see
+/// "no referral yet" and both create. UNCERTAIN: Power Automate's trigger concurrency setting
+/// (`runtimeConfiguration.concurrency.runs`, as Logic Apps writes it) on a child flow's trigger.
+pub fn one_run_at_a_time(mut definition: Value) -> Value {
+    if let Some(triggers) = definition.get_mut("triggers").and_then(Value::as_object_mut) {
+        for trigger in triggers.values_mut() {
+            if let Some(t) = trigger.as_object_mut() {
+                t.insert("runtimeConfiguration".to_owned(), json!({"concurrency": {"runs": 1}}));
+            }
+        }
+    }
+    definition
+}
+
 /// A whole workflow definition.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Definition {

@@ -324,3 +324,18 @@ fn references_name_actions_of_the_flow() {
         }
     }
 }
+
+/// Where "is there a record (or a referral) yet?" is checked before a create, runs queue one at a
+/// time: two near-simultaneous webhooks (the inbound helper) or two quick saves (the Dataverse
+/// triggers) cannot both create. The outbound helper is not limited: it calls itself once after a
+/// 412, which a one-run limit would deadlock.
+#[test]
+fn the_flows_that_check_before_creating_run_one_at_a_time() {
+    let one = json!({"concurrency": {"runs": 1}});
+    assert_eq!(named(names::INBOUND_HELPER).definition["triggers"]["manual"]["runtimeConfiguration"], one);
+    for name in [names::OUTBOUND, names::SOLUTIONS, names::LEAD_DECISION] {
+        let f = named(name);
+        assert_eq!(f.definition["triggers"]["When_a_row_is_added_or_modified"]["runtimeConfiguration"], one, "{name}");
+    }
+    assert!(named(names::OUTBOUND_HELPER).definition["triggers"]["manual"].get("runtimeConfiguration").is_none());
+}

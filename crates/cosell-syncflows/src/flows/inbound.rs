@@ -1410,7 +1410,9 @@ pub fn helper() -> Flow {
     Flow {
         name: names::INBOUND_HELPER.to_owned(),
         description: "Reads one referral from Partner Center and merges it into Dynamics 365 from the base.".to_owned(),
-        definition: Definition { trigger: Trigger::Button { schema }, actions }.to_value(),
+        definition: crate::wdl::one_run_at_a_time(
+            Definition { trigger: Trigger::Button { schema }, actions }.to_value(),
+        ),
         connections: connections_of(&[Connection::Dataverse, Connection::Referrals]),
         environment_variables: {
             let mut v = sync_variables();

@@ -657,10 +657,14 @@ pub fn backfill() -> Flow {
 }
 
 fn flow(name: &str, description: &str, trigger: Trigger, actions: Steps) -> Flow {
+    // A Dataverse-started flow's runs queue (two quick saves never both create); the outbound
+    // helper itself is not limited, since it calls itself once after a 412.
+    let serialized = matches!(trigger, Trigger::Dataverse { .. });
+    let definition = Definition { trigger, actions }.to_value();
     Flow {
         name: name.to_owned(),
         description: description.to_owned(),
-        definition: Definition { trigger, actions }.to_value(),
+        definition: if serialized { crate::wdl::one_run_at_a_time(definition) } else { definition },
         connections: connections_of(&[Connection::Dataverse]),
         environment_variables: Vec::new(),
     }
