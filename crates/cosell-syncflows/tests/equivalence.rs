@@ -557,7 +557,15 @@ fn every_referral_fixture_arriving_first_lands_as_the_core_plans() {
     let config = Config::default();
     let mut compared = 0;
     let mut mismatches = Vec::new();
-    for (file, doc) in fixtures("referrals").into_iter().chain(fixtures("samples")) {
+    // An accepted referral whose first team member has neither an email nor a last name: the
+    // record's contact is the first member that has one.
+    let mut reception = fixture("referrals/incoming-accepted.json");
+    reception["customerProfile"]["team"]
+        .as_array_mut()
+        .unwrap()
+        .insert(0, json!({"firstName": "Reception", "phoneNumber": "555-0100"}));
+    let variants = [("incoming-accepted.json, a nameless first member".to_owned(), reception)];
+    for (file, doc) in fixtures("referrals").into_iter().chain(fixtures("samples")).chain(variants) {
         if doc.get("id").is_none() || doc.get("customerProfile").is_none() {
             continue;
         }
@@ -570,6 +578,8 @@ fn every_referral_fixture_arriving_first_lands_as_the_core_plans() {
             mismatches.push(format!("{file}: run {:?}, Dataverse refused {:?}", run.status, w.dataverse.violations()));
         }
         compared += 1;
+        // The row ID each step wrote, by step name (what the core's `{name}` binds refer to).
+        let mut written = std::collections::BTreeMap::<String, String>::new();
         for step in &plan.steps {
             use cosell_core::mapping::StepAction;
             let table = table_of(&step.entity_set);
@@ -604,6 +614,22 @@ fn every_referral_fixture_arriving_first_lands_as_the_core_plans() {
                 mismatches.push(format!("{file}: step {} ({table}): no row with {key} = {value}", step.name));
                 continue;
             };
+            written.insert(step.name.clone(), row[format!("{table}id")].as_str().unwrap_or_default().to_owned());
+            // Each lookup the core binds (`/accounts({account})`) points at the row its step wrote.
+            for (bind, value) in step.body.iter().filter(|(c, _)| c.ends_with("@odata.bind")) {
+                let column = bind.trim_end_matches("@odata.bind");
+                let column = column.strip_suffix("_account").unwrap_or(column);
+                let target = value.as_str().and_then(|v| v.split('{').nth(1)).and_then(|v| v.split('}').next());
+                let Some(id) = target.and_then(|name| written.get(name)) else { continue };
+                let flow = row.get(&format!("_{column}_value")).and_then(Value::as_str).unwrap_or_default();
+                if flow != id {
+                    mismatches.push(format!(
+                        "{file}: step {} ({table}).{bind}: flow {flow:?}, core the {} row {id}",
+                        step.name,
+                        target.unwrap_or("?")
+                    ));
+                }
+            }
             for (column, value) in &columns {
                 if row.get(*column) != Some(*value) {
                     mismatches.push(format!(

@@ -730,9 +730,9 @@ const QUALIFIED_STATUS: i64 = 3;
 const DECLINED_STATUS: i64 = 6;
 const CANCELED_STATUS: i64 = 7;
 
-/// The opportunity's row bound to the lead it comes from and to its currency, each when found
-/// (`originatingleadid`, `transactioncurrencyid`; a `Find` that finds nothing leaves its
-/// binding out, as in `to_crm`).
+/// The opportunity's row bound to the lead it comes from, its currency and its contact, each when
+/// found (`originatingleadid`, `transactioncurrencyid`, `parentcontactid`; a `Find` that finds
+/// nothing leaves its binding out, as in `to_crm`).
 fn with_found_binds(item: &str) -> Value {
     let mut item = item.to_owned();
     let currency = format!("{}@odata.bind", opp::CURRENCY);
@@ -748,6 +748,12 @@ fn with_found_binds(item: &str) -> Value {
         let found = call("not", &[&call("empty", &[&path(&body(find), &["value"])])]);
         item = call("if", &[&found, &call("setProperty", &[&item, &lit(&column), &value]), &item]);
     }
+    // The record's contact: the first customer contact, found or created (`to_crm`'s
+    // `{contact}`); none when the referral has no contact with an email or a last name.
+    let contact = outputs("Contact_id");
+    let bind = call("concat", &["'/contacts('", &contact, "')'"]);
+    let column = lit(&format!("{}@odata.bind", opp::PARENT_CONTACT));
+    item = call("if", &[&call("empty", &[&contact]), &item, &call("setProperty", &[&item, &column, &bind])]);
     Value::from(whole(&item))
 }
 
@@ -798,21 +804,20 @@ fn member_columns(member: &str) -> Map<String, Value> {
     columns
 }
 
-/// Every customer contact after the first, as the core's `to_crm` has them: each member with an
-/// email or a last name, found by email (else by name at the account) or created. The first is
-/// the opportunity's contact (above). UNCERTAIN (simplification): the first is always the team's
-/// first member, where the core takes the first member that has an email or a last name.
-fn further_contacts(r: &str) -> Steps {
+/// The referral's customer contacts as the core's `to_crm` has them: each team member with an
+/// email or a last name, in order; the first is the record's contact.
+fn customer_contacts(r: &str) -> Action {
     let team = call("coalesce", &[&path(r, &["customerProfile", "team"]), "createArray()"]);
     let given = |property: &str| {
-        call(
-            "not",
-            &[&call(
-                "empty",
-                &[&call("trim", &[&call("string", &[&call("coalesce", &[&path("item()", &[property]), "''"])])])],
-            )],
-        )
+        let value = call("trim", &[&call("string", &[&call("coalesce", &[&path("item()", &[property]), "''"])])]);
+        call("not", &[&call("empty", &[&value])])
     };
+    Action::Query { from: whole(&team), condition: whole(&call("or", &[&given("email"), &given("lastName")])) }
+}
+
+/// Every customer contact after the first: found by email (else by name at the account) or
+/// created, one at a time (two members with the same email are one contact).
+fn further_contacts() -> Steps {
     let find = dataverse(
         "ListRecords",
         &[
@@ -831,23 +836,14 @@ fn further_contacts(r: &str) -> Steps {
         ),
         otherwise: Steps::new(),
     };
-    Steps::new()
-        .then(
-            "Further_contacts",
-            Action::Query {
-                from: whole(&call("skip", &[&team, "1"])),
-                condition: whole(&call("or", &[&given("email"), &given("lastName")])),
-            },
-        )
-        .then(
-            "Add_the_further_contacts",
-            Action::Foreach {
-                from: whole(&body("Further_contacts")),
-                body: Steps::new().then("Find_a_further_contact", find).then("Create_it_if_none", create),
-                // One at a time: two members with the same email are one contact.
-                sequential: true,
-            },
-        )
+    Steps::new().then(
+        "Add_the_further_contacts",
+        Action::Foreach {
+            from: whole(&call("skip", &[&body("Customer_contacts"), "1"])),
+            body: Steps::new().then("Find_a_further_contact", find).then("Create_it_if_none", create),
+            sequential: true,
+        },
+    )
 }
 
 /// The create path: account (found by name + postal code, or created), contact (found by email,
@@ -857,14 +853,11 @@ fn create() -> Steps {
     let r = outputs(REFERRAL);
     let name = path(&r, &["customerProfile", "name"]);
     let postal = path(&r, &["customerProfile", "address", "postalCode"]);
-    let first_member = path(&r, &["customerProfile", "team"]) + "?[0]";
+    let first_member = call("first", &[&body("Customer_contacts")]);
+    let has_contacts = call("not", &[&call("empty", &[&body("Customer_contacts")])]);
     let (account_columns, account_named) = create_columns(account::TABLE);
     let account_item = with_named("Account_columns", &account_named);
-    let (mut contact_columns, _) = create_columns(contact::TABLE);
-    contact_columns.insert(
-        format!("{}_account@odata.bind", contact::PARENT_CUSTOMER),
-        Value::from(crate::expr::interpolate(&call("concat", &["'/accounts('", &outputs("Account_id"), "')'"]))),
-    );
+    let contact_columns = member_columns(&first_member);
     let (state_steps, state) = sync_state_steps("Created", &outputs(PC_VALUES), &referral_meta(&r));
     let link = call("replace", &[&crate::expr::parameter(vars::REFERRAL_LINK_TEMPLATE), "'{id}'", &path(&r, &["id"])]);
     let audit = audit_line(true, false, "'created from the referral'");
@@ -893,10 +886,13 @@ fn create() -> Steps {
         &[&call("empty", &[&pc_name]), &call("concat", &["'Partner Center referral '", &path(&r, &["id"])]), &pc_name],
     );
     opportunity_columns.insert(opp::NAME.to_owned(), Value::from(whole(&decorated_name(&record_name, true))));
-    opportunity_columns.insert(
-        format!("{}@odata.bind", opp::PARENT_ACCOUNT),
-        Value::from(crate::expr::interpolate(&call("concat", &["'/accounts('", &outputs("Account_id"), "')'"]))),
-    );
+    // The account is the opportunity's account and its Potential Customer (`to_crm`).
+    for bind in [format!("{}@odata.bind", opp::PARENT_ACCOUNT), "customerid_account@odata.bind".to_owned()] {
+        opportunity_columns.insert(
+            bind,
+            Value::from(crate::expr::interpolate(&call("concat", &["'/accounts('", &outputs("Account_id"), "')'"]))),
+        );
+    }
     let (mut lead_columns, _) = create_columns(lead::TABLE);
     common(&mut lead_columns, lead::TABLE);
     // A nameless referral's lead is a "Partner Center referral" (`to_crm`'s lead subject).
@@ -1112,6 +1108,7 @@ fn create() -> Steps {
                 ],
             )))),
         )
+        .then("Customer_contacts", customer_contacts(&r))
         .then(
             "Find_the_contact",
             dataverse(
@@ -1128,10 +1125,7 @@ fn create() -> Steps {
             Action::If {
                 expression: cond::is_true(&call(
                     "and",
-                    &[
-                        &call("empty", &[&path(&body("Find_the_contact"), &["value"])]),
-                        &call("not", &[&call("empty", &[&(path(&r, &["customerProfile", "team"]))])]),
-                    ],
+                    &[&call("empty", &[&path(&body("Find_the_contact"), &["value"])]), &has_contacts],
                 )),
                 then: create_through_customize(
                     contact::TABLE,
@@ -1142,7 +1136,24 @@ fn create() -> Steps {
                 otherwise: Steps::new(),
             },
         )
-        .append(further_contacts(&r));
+        .then(
+            "Contact_id",
+            Action::Compose(Value::from(whole(&call(
+                "if",
+                &[
+                    &has_contacts,
+                    &call(
+                        "coalesce",
+                        &[
+                            &path(&call("first", &[&path(&body("Find_the_contact"), &["value"])]), &[contact::ID]),
+                            &path(&body("Create_the_contact"), &[contact::ID]),
+                        ],
+                    ),
+                    "''",
+                ],
+            )))),
+        )
+        .append(further_contacts());
     steps
         .append(state_steps)
         .then(
