@@ -621,7 +621,7 @@ fn every_referral_fixture_arriving_first_lands_as_the_core_plans() {
                 let column = column.strip_suffix("_account").unwrap_or(column);
                 let target = value.as_str().and_then(|v| v.split('{').nth(1)).and_then(|v| v.split('}').next());
                 let Some(id) = target.and_then(|name| written.get(name)) else { continue };
-                let flow = row.get(&format!("_{column}_value")).and_then(Value::as_str).unwrap_or_default();
+                let flow = row.get(format!("_{column}_value")).and_then(Value::as_str).unwrap_or_default();
                 if flow != id {
                     mismatches.push(format!(
                         "{file}: step {} ({table}).{bind}: flow {flow:?}, core the {} row {id}",
