@@ -52,11 +52,20 @@ fn text(value: &str, max: usize, strip_marks: bool) -> String {
 /// then the decimal point put before the last two digits. The format `000;-000;000` gives at least
 /// three digits and formats a negative amount that rounds to zero as `000`, as the core has no
 /// negative zero.
+/// An amount of ±9·10^13 or more has no canonical form (`mapping::cents`: its hundredths are
+/// beyond the integers an f64 holds exactly): `''`, so it is never written or sent. The amount is
+/// compared, not its hundredths, which overflow for the largest numbers; the two bounds agree,
+/// as no f64 below 9·10^13 has hundredths that round up to 9·10^15.
 fn money(value: &str) -> String {
-    let cents =
-        call("formatNumber", &[&call("mul", &[&call("float", &[value]), "100"]), &lit("000;-000;000"), &lit("en-US")]);
+    let hundredths = call("mul", &[&call("float", &[value]), "100"]);
+    let cents = call("formatNumber", &[&hundredths, &lit("000;-000;000"), &lit("en-US")]);
     let decimal = call("concat", &[&call("slice", &[&cents, "0", "-2"]), "'.'", &call("slice", &[&cents, "-2"])]);
-    call("if", &[&call("empty", &[&text_of(value)]), "''", &decimal])
+    let amount = call("float", &[value]);
+    let beyond = call(
+        "or",
+        &[&call("greaterOrEquals", &[&amount, "90000000000000"]), &call("lessOrEquals", &[&amount, "-90000000000000"])],
+    );
+    call("if", &[&call("empty", &[&text_of(value)]), "''", &call("if", &[&beyond, "''", &decimal])])
 }
 
 /// `toUpper(trim(v))`: ISO codes.

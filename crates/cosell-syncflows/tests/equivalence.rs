@@ -460,6 +460,7 @@ fn every_snapshot_fixture_saved_first_is_created_or_refused_as_the_core_plans() 
             assert_eq!(run.status, Status::Failed, "{file}: {}", failures(&run));
             assert!(created.is_empty(), "{file}: refused, Partner Center not called");
             let audit = row["cosell_audit"].as_str().unwrap_or_default();
+            assert!(!audit.starts_with('\n'), "{file}: the first line is the entry, not a blank line: {audit:?}");
             for e in &errors {
                 assert!(audit.contains(e.rule.title()), "{file}: the audit names {:?}: {audit}", e.rule);
             }

@@ -115,6 +115,15 @@ proptest! {
     }
 
     #[test]
+    fn money_beyond_the_exact_range_is_no_value_as_in_the_core(v in 8.9e13f64..1.0e16, negative in any::<bool>()) {
+        let v = if negative { -v } else { v };
+        both_sides(Transform::Money, json!(v));
+        for edge in [9.0e13, -9.0e13, 8.999_999_999_999_99e13, 1.0e15, f64::MAX] {
+            both_sides(Transform::Money, json!(edge));
+        }
+    }
+
+    #[test]
     fn dates_are_the_core_s(y in 1900u32..2100, m in 1u32..13, d in 1u32..29, time in prop::option::of("T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]Z"), pad in " {0,2}") {
         let text = format!("{pad}{y:04}-{m:02}-{d:02}{}{pad}", time.unwrap_or_default());
         both_sides(Transform::DateOnly, json!(text));

@@ -344,7 +344,10 @@ pub fn is_string(raw: &str) -> String {
 /// [`cosell_core::mapping::AUDIT_MAX_CHARS`]. UNCERTAIN (simplification): the core drops whole
 /// lines; this keeps the newest characters, which can cut the oldest kept line.
 pub fn audit_append(existing: &str, line: &str) -> String {
-    let text = call("concat", &[&call("coalesce", &[existing, "''"]), "decodeUriComponent('%0A')", line]);
+    // An empty Audit column starts with the line itself, never a blank line (`append_audit`).
+    let old = call("string", &[&call("coalesce", &[existing, "''"])]);
+    let text =
+        call("if", &[&call("empty", &[&old]), line, &call("concat", &[&old, "decodeUriComponent('%0A')", line])]);
     let max = cosell_core::mapping::AUDIT_MAX_CHARS;
     call("slice", &[&text, &call("max", &["0", &call("sub", &[&call("length", &[&text]), &max.to_string()])])])
 }
