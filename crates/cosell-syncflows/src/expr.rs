@@ -53,8 +53,24 @@ pub fn variable(name: &str) -> String {
 }
 
 /// An environment variable, read as the definition parameter the solution declares for it.
+///
+/// A text variable set to empty text reads as its default, as the core's `Config` reads it
+/// ("Dataverse gives an unset current value as an empty string: the default applies").
 pub fn parameter(schema: &str) -> String {
-    call("parameters", &[&lit(&cosell_solution::flows::parameter_name(schema))])
+    use cosell_solution::env_vars::{VarType, ENV_VARS};
+    let read = call("parameters", &[&lit(&cosell_solution::flows::parameter_name(schema))]);
+    let default = ENV_VARS
+        .iter()
+        .find(|v| v.schema == schema && v.kind == VarType::String)
+        .map(|v| (v.default)(&cosell_core::config::Config::default()))
+        .filter(|d| !d.is_empty());
+    match default {
+        Some(default) => {
+            let unset = call("empty", &[&call("trim", &[&call("string", &[&call("coalesce", &[&read, "''"])])])]);
+            call("if", &[&unset, &lit(&default), &read])
+        }
+        None => read,
+    }
 }
 
 /// A JSON value written as an expression (`json('{…}')`): lookup tables for choices.

@@ -59,7 +59,11 @@ fn name() -> impl Strategy<Value = String> {
     (
         gap(),
         prop::collection::vec((word(), gap()), 0..6),
-        "[A-Za-z]{1,8}",
+        // The last word before the legal forms is none itself: the flow drops at most
+        // LEGAL_FORM_STEPS trailing legal forms (UNCERTAIN in flows::common), the core any number.
+        "[A-Za-z]{1,8}".prop_filter("not a legal form", |w| {
+            !cosell_core::mapping::LEGAL_FORMS.contains(&w.to_lowercase().as_str())
+        }),
         prop::collection::vec(word(), 0..=LEGAL_FORM_STEPS),
     )
         .prop_map(|(lead, words, core, tail)| {

@@ -46,3 +46,21 @@ fn an_edit_of_est_revenue_starts_the_sync_by_default() {
     assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
     assert_eq!(w.referrals.calls("PatchReferralById").len(), 1);
 }
+
+/// An admin who cleared a text variable's current value (Dataverse gives it as empty text): the
+/// flows use its default, as the core's `Config` does — the deal value is Est. Revenue, the
+/// referral link is the default template — never an empty column name or an empty link.
+#[test]
+fn an_empty_text_variable_is_its_default() {
+    let (mut w, id, _) = synced_opportunity_world();
+    for var in [vars::DEAL_VALUE_COLUMN, vars::REFERRAL_LINK_TEMPLATE, vars::COUNTRY_CODE_COLUMN] {
+        w.host.set_environment(var, json!(""));
+    }
+    let referral_id = synced(&mut w);
+    let sent = &w.referrals.calls("CreateReferral")[0].parameters["Referral"];
+    assert_eq!(sent["details"]["dealValue"], json!(50000), "Est. Revenue, the default column");
+    assert_eq!(sent["customerProfile"]["address"]["country"], json!("US"));
+    let row = w.dataverse.row("opportunity", &id).unwrap();
+    let config = cosell_core::config::Config::default();
+    assert_eq!(row["cosell_referrallink"], json!(config.referral_link(&referral_id)));
+}

@@ -183,8 +183,9 @@ fn the_opportunity_trigger_filters_on_the_mapped_columns() {
     let p = &t["inputs"]["parameters"];
     assert_eq!(p["subscriptionRequest/entityname"], "opportunity");
     assert_eq!(p["subscriptionRequest/message"], 4);
-    let filtering: Vec<&str> = p["subscriptionRequest/filteringattributes"].as_str().unwrap().split(',').collect();
-    assert_eq!(filtering, triggers::filtering_attributes());
+    let attributes = triggers::filtering_attributes();
+    assert_eq!(p["subscriptionRequest/filteringattributes"].as_str(), Some(attributes.join(",").as_str()));
+    let filtering: Vec<&str> = attributes.iter().map(String::as_str).collect();
     // The Deal value column is the environment variable's value, read when the flow is turned on.
     let deal_value =
         format!("@{{{}}}", cosell_syncflows::expr::parameter(cosell_core::config::vars::DEAL_VALUE_COLUMN));
