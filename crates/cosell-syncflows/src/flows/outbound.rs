@@ -307,7 +307,9 @@ fn has_contact() -> String {
 }
 
 fn fail(step: &str, message: &str, code: &str) -> Steps {
+    let (reread, fresh) = reread(&format!("Reread_{step}"));
     Steps::new()
+        .then(&format!("Reread_{step}"), reread)
         .then(
             &format!("Write_{step}"),
             dataverse(
@@ -317,9 +319,9 @@ fn fail(step: &str, message: &str, code: &str) -> Steps {
                     ("recordId", json!(whole(&row(opp::ID)))),
                     (
                         "item/cosell_audit",
-                        json!(whole(&audit_append(&row(opp::AUDIT), &audit_line(false, true, message)))),
+                        json!(whole(&audit_append(&path(&fresh, &[opp::AUDIT]), &audit_line(false, true, message)))),
                     ),
-                    ("item/name", json!(whole(&decorated_name(&crm(keys::NAME), false)))),
+                    ("item/name", json!(whole(&decorated_name(&fresh_name(&fresh), false)))),
                 ],
             ),
         )
@@ -346,15 +348,37 @@ fn write_base(prefix: &str, referral: &str, settled: &str, message: &str, extra:
     } else {
         call("concat", &[&audit_line(true, true, message), &then_not_sent_lines()])
     };
+    let (reread, fresh) = reread(&format!("{prefix}_reread"));
     let mut parameters = vec![
         ("entityName", json!(opp::ENTITY_SET)),
         ("recordId", json!(whole(&row(opp::ID)))),
         ("item/cosell_syncstate", json!(whole(&state))),
-        ("item/cosell_audit", json!(whole(&audit_append(&row(opp::AUDIT), &lines)))),
-        ("item/name", json!(whole(&decorated_name(&crm(keys::NAME), true)))),
+        ("item/cosell_audit", json!(whole(&audit_append(&path(&fresh, &[opp::AUDIT]), &lines)))),
+        ("item/name", json!(whole(&decorated_name(&fresh_name(&fresh), true)))),
     ];
     parameters.extend(extra.iter().cloned());
-    state_steps.then(&format!("{prefix}_write_back"), dataverse("UpdateRecord", &parameters))
+    state_steps
+        .then(&format!("{prefix}_reread"), reread)
+        .then(&format!("{prefix}_write_back"), dataverse("UpdateRecord", &parameters))
+}
+
+/// The opportunity read again just before a write-back (`step` names the read): a seller's rename
+/// or another sync's audit line made while this run waited on Partner Center (a create, a 429
+/// retried for minutes) is kept, never overwritten with what the run read at its start. Returns
+/// the read and its row expression.
+fn reread(step: &str) -> (Action, String) {
+    let read =
+        dataverse("GetItem", &[("entityName", json!(opp::ENTITY_SET)), ("recordId", json!(whole(&row(opp::ID))))]);
+    (read, body(step))
+}
+
+/// The canonical name of a row read again (the field map's name transform: marks stripped).
+fn fresh_name(fresh: &str) -> String {
+    FIELDS
+        .iter()
+        .find(|f| f.key == keys::NAME)
+        .and_then(|f| transform::from_crm(f.transform, &path(fresh, &[opp::NAME])))
+        .unwrap_or_else(|| crm(keys::NAME))
 }
 
 /// The second create of a co-sell: the same deal for Microsoft (`msft`), Shared with its sellers,

@@ -1,0 +1,83 @@
+//! A seller who edits while a flow waits on Partner Center (a create, a PATCH retried after a
+//! 429): the flow's write-back keeps the edit, and the next save sends it.
+
+mod support;
+
+use cosell_flow::fake::{Dataverse, FakeService, PartnerCenterReferrals};
+use cosell_flow::run::{Answer, ConnectorRequest, Service, Status};
+use cosell_syncflows::connections::Connection;
+use cosell_syncflows::flows::names;
+use serde_json::{json, Value};
+use support::*;
+
+/// Partner Center, with a seller's edit of the opportunity made while `operation` is answered.
+struct EditWhile {
+    partner_center: PartnerCenterReferrals,
+    dataverse: Dataverse,
+    opportunity: String,
+    operation: &'static str,
+    edit: Value,
+    done: bool,
+}
+
+impl Service for EditWhile {
+    fn call(&mut self, request: &ConnectorRequest) -> Answer {
+        let answer = self.partner_center.call(request);
+        if request.operation_id == self.operation && !self.done {
+            self.done = true;
+            self.dataverse.update("opportunity", &self.opportunity, self.edit.clone()).unwrap();
+        }
+        answer
+    }
+    fn operations(&self) -> Option<Vec<String>> {
+        self.partner_center.operations()
+    }
+}
+
+fn edit_while(w: &mut World, opportunity: &str, operation: &'static str, edit: Value) {
+    let service = EditWhile {
+        partner_center: w.referrals.clone(),
+        dataverse: w.dataverse.clone(),
+        opportunity: opportunity.to_owned(),
+        operation,
+        edit,
+        done: false,
+    };
+    w.host.bind(Connection::Referrals.key(), service);
+}
+
+#[test]
+fn a_rename_during_the_create_is_kept_and_sent_with_the_next_save() {
+    let (mut w, id, _) = synced_opportunity_world();
+    let save = last_change(&w, "opportunity");
+    edit_while(&mut w, &id, "CreateReferral", json!({"name": "Contoso phase 2"}));
+    let run = w.run(names::OUTBOUND, save);
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    let row = w.dataverse.row("opportunity", &id).unwrap();
+    assert_eq!(row["name"], json!("✔ Contoso phase 2"), "the seller's name, marked; not the name read at the start");
+    assert!(row["cosell_referralidentifier"].is_string());
+}
+
+#[test]
+fn an_edit_during_the_patch_is_kept_and_sent_with_the_next_save() {
+    let (mut w, id, _) = synced_opportunity_world();
+    let referral_id = synced(&mut w);
+    w.dataverse.update("opportunity", &id, json!({"estimatedvalue": 61000})).unwrap();
+    let save = last_change(&w, "opportunity");
+    edit_while(
+        &mut w,
+        &id,
+        "PatchReferralById",
+        json!({"name": "Contoso renamed mid-sync", "description": "A note mid-sync"}),
+    );
+    let run = w.run(names::OUTBOUND, save);
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    let row = w.dataverse.row("opportunity", &id).unwrap();
+    assert_eq!(row["name"], json!("✔ Contoso renamed mid-sync"));
+    assert_eq!(row["description"], json!("A note mid-sync"), "the write-back does not touch it");
+    let run = w.run(names::OUTBOUND, last_change(&w, "opportunity"));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    let referral = w.referrals.referral(&referral_id).unwrap();
+    assert_eq!(referral["details"]["notes"], json!("A note mid-sync"), "the next save sends it");
+    assert_eq!(referral["details"]["dealValue"], json!(61000));
+}
