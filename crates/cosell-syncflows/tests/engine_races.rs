@@ -3,7 +3,7 @@
 
 mod support;
 
-use cosell_flow::fake::{Dataverse, FakeService, PartnerCenterReferrals};
+use cosell_flow::fake::{Dataverse, PartnerCenterReferrals};
 use cosell_flow::run::{Answer, ConnectorRequest, Service, Status};
 use cosell_syncflows::connections::Connection;
 use cosell_syncflows::flows::names;
