@@ -81,3 +81,37 @@ fn an_edit_during_the_patch_is_kept_and_sent_with_the_next_save() {
     assert_eq!(referral["details"]["notes"], json!("A note mid-sync"), "the next save sends it");
     assert_eq!(referral["details"]["dealValue"], json!(61000));
 }
+
+/// Partner Center created the referral, then Dynamics 365 refused the write-back for good (the
+/// run fails, the opportunity has no Referral Identifier). The next save finds the referral the
+/// earlier run created (it carries the opportunity's row ID) and records it; a co-sell's second
+/// create, which never happened, is made then — never a second referral for the same deal.
+#[test]
+fn a_failed_write_back_after_the_create_is_recovered_not_created_again() {
+    use cosell_flow::fake::{FakeService, Fault};
+    let (mut w, id, _) = synced_opportunity_world();
+    let save = last_change(&w, "opportunity");
+    w.dataverse.fail_operation("UpdateRecord", Fault::Status(503), 5);
+    let run = w.run(names::OUTBOUND, save);
+    assert_eq!(run.status, Status::Failed, "{}", failures(&run));
+    assert_eq!(w.referrals.calls("CreateReferral").len(), 1, "the partner's referral only");
+    assert!(w.dataverse.row("opportunity", &id).unwrap()["cosell_referralidentifier"].is_null());
+    let own = w.referrals.referrals()[0]["id"].as_str().unwrap().to_owned();
+
+    w.dataverse.update("opportunity", &id, json!({"description": "Saved again"})).unwrap();
+    let run = w.run(names::OUTBOUND, last_change(&w, "opportunity"));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    let creates = w.referrals.calls("CreateReferral");
+    assert_eq!(creates.len(), 2, "no second own referral; Microsoft's, which never happened, now");
+    assert_eq!(creates[1].parameters["Referral"]["target"][0]["id"], json!("msft"));
+    let row = w.dataverse.row("opportunity", &id).unwrap();
+    assert_eq!(row["cosell_referralidentifier"], json!(own));
+    assert!(row["cosell_audit"]
+        .as_str()
+        .unwrap()
+        .contains("the referral an earlier run created was found and recorded"));
+    // From now on it is the ordinary sync: the next save is an echo or a PATCH, never a create.
+    let run = w.run(names::OUTBOUND, last_change(&w, "opportunity"));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert_eq!(w.referrals.calls("CreateReferral").len(), 2);
+}

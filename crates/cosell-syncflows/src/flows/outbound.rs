@@ -693,7 +693,7 @@ fn create() -> Steps {
         )
         .then("Answer_created", respond(200, json!({"synced": true, "created": whole(&path(&created, &["id"]))})));
     let first = call("if", &[&co_sell, &call("setProperty", &[&item, "'target'", &outputs("Partner_target")]), &item]);
-    customize_referral("Customize_the_referral")
+    let create = customize_referral("Customize_the_referral")
         // Co-sell is the docs' two linked creates (`lifecycle::create_plan`): first the partner's
         // Shared referral, targeted at its solution profile.
         .then(
@@ -712,7 +712,81 @@ fn create() -> Steps {
             "Not_created",
             Action::Scope(fail("create_failure", &call("string", &[&created]), "create-failed")),
             &[("Create_the_referral", NOT_SUCCEEDED)],
+        );
+    earlier_create().then(
+        "Create_unless_created_earlier",
+        Action::If {
+            expression: cond::is_true(&empty(&body("Earlier_own_referral"))),
+            then: create,
+            otherwise: recover_earlier_create(),
+        },
+    )
+}
+
+/// The referrals an earlier run created for this opportunity (each carries its row ID as
+/// `externalReferenceId`): the partner's own, and the one for Microsoft (targeted at `msft`).
+/// A run whose write-back failed after Partner Center created the referral left no Referral
+/// Identifier; the next save finds the referral here instead of creating it again.
+/// UNCERTAIN: `$filter` on `externalReferenceId` (the documented filters name other properties
+/// the same way: `status eq 'New'`, `customerProfile/address/country eq 'US'`).
+fn earlier_create() -> Steps {
+    let msft = lit(&format!("\"{}\"", cosell_core::mapping::MICROSOFT_ORGANIZATION_ID));
+    let for_microsoft =
+        call("contains", &[&call("string", &[&call("coalesce", &["item()?['target']", "createArray()"])]), &msft]);
+    let listed = call("coalesce", &[&path(&body("Earlier_referrals"), &["value"]), "createArray()"]);
+    Steps::new()
+        .then(
+            "Earlier_referrals",
+            referrals(
+                "GetAllReferrals",
+                &[("$filter", json!(format!("externalReferenceId eq '{}'", crate::expr::interpolate(&row(opp::ID)))))],
+            ),
         )
+        .then(
+            "Earlier_own_referral",
+            Action::Query { from: whole(&listed), condition: whole(&call("not", &[&for_microsoft])) },
+        )
+        .then(
+            "Earlier_referral_for_Microsoft",
+            Action::Query { from: whole(&listed), condition: whole(&for_microsoft) },
+        )
+}
+
+/// An earlier create found: its referral is recorded (Referral Identifier, link, base, ✔) as a
+/// create's write-back records it, and a co-sell's second create, if it never happened, is made.
+fn recover_earlier_create() -> Steps {
+    let found = call("first", &[&body("Earlier_own_referral")]);
+    let co_sell = call("not", &[&empty(&crm(keys::HELP))]);
+    let link =
+        call("replace", &[&crate::expr::parameter(vars::REFERRAL_LINK_TEMPLATE), "'{id}'", &path(&found, &["id"])]);
+    let item = path(&body("Customize_the_recovered_referral"), &["item"]);
+    let second_missing = call("and", &[&co_sell, &empty(&body("Earlier_referral_for_Microsoft"))]);
+    Steps::new()
+        .then(
+            "Recovered_solution_keys",
+            select_solution_keys(&pointer(&found, "/details/requirements/solutions"), "id"),
+        )
+        .then("Recovered_values", Action::Compose(referral_values(&found, &body("Recovered_solution_keys"))))
+        .append(write_base(
+            "Recovered",
+            &found,
+            &outputs("Recovered_values"),
+            "'the referral an earlier run created was found and recorded'",
+            &[
+                ("item/cosell_referralidentifier", json!(whole(&path(&found, &["id"])))),
+                ("item/cosell_referrallink", json!(whole(&link))),
+            ],
+        ))
+        .then(
+            "Co_sell_with_Microsoft_if_not_yet",
+            Action::If {
+                expression: cond::is_true(&second_missing),
+                then: customize_referral("Customize_the_recovered_referral")
+                    .append(microsoft_create("Recover", &item, &found)),
+                otherwise: Steps::new(),
+            },
+        )
+        .then("Answer_recovered", respond(200, json!({"synced": true, "recovered": whole(&path(&found, &["id"]))})))
 }
 
 fn update() -> Steps {
