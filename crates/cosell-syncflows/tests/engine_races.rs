@@ -115,3 +115,61 @@ fn a_failed_write_back_after_the_create_is_recovered_not_created_again() {
     assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
     assert_eq!(w.referrals.calls("CreateReferral").len(), 2);
 }
+
+/// The seller qualified the referral's lead and the referral was accepted, but the opportunity
+/// qualifying created never got the referral (the lead decision's write failed for good): the
+/// next delivery from Partner Center finds that opportunity by its originating lead and hands the
+/// referral over to it — never a second opportunity for the same deal.
+#[test]
+fn an_accepted_referral_whose_qualified_opportunity_missed_the_write_goes_to_that_opportunity() {
+    use cosell_flow::fake::{FakeService, Fault};
+    let (mut w, id, lead) = lead_world();
+    let lead_id = lead["leadid"].as_str().unwrap();
+    // Qualified in an environment that maps no cosell_ column from lead to opportunity: the new
+    // opportunity knows its lead, not the referral.
+    let opportunity = w
+        .dataverse
+        .insert(
+            "opportunity",
+            json!({"name": "Contoso (qualified)", "originatingleadid@odata.bind": format!("leads({lead_id})")}),
+        )
+        .unwrap();
+    let qualified = json!({"statecode": 1, "statuscode": 3, "qualifyingopportunityid@odata.bind": format!("opportunities({opportunity})")});
+    w.dataverse.update("lead", lead_id, qualified).unwrap();
+    // The write's first try and its 4 retries.
+    w.dataverse.fail_operation("UpdateRecord", Fault::Status(503), 5);
+    let run = w.run(names::LEAD_DECISION, last_change(&w, "lead"));
+    assert_eq!(run.status, Status::Failed, "the write after the accept failed: {}", failures(&run));
+    assert_eq!(w.referrals.referral(&id).unwrap()["status"], json!("Active"), "accepted in Partner Center");
+    assert!(w.dataverse.row("opportunity", &opportunity).unwrap()["cosell_referralidentifier"].is_null());
+    assert_eq!(w.dataverse.faults_injected(), 5);
+
+    let run = w.run(names::RECEIVER, signed(w.referrals.webhook_event("referral-updated", &id)));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert_eq!(w.dataverse.rows("opportunity").len(), 1, "no second opportunity");
+    let row = w.dataverse.row("opportunity", &opportunity).unwrap();
+    assert_eq!(row["cosell_referralidentifier"], json!(id));
+    assert_eq!(row["cosell_syncwithpartnercenter"], json!(true));
+    // The same delivery again: the opportunity is found by its Referral Identifier, nothing new.
+    let run = w.run(names::RECEIVER, signed(w.referrals.webhook_event("referral-updated", &id)));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert_eq!(w.dataverse.rows("opportunity").len(), 1);
+}
+
+/// The seller closed the referral's lead as qualified without an opportunity, and the referral
+/// was accepted: the next delivery creates the opportunity, bound to the lead it comes from.
+#[test]
+fn an_accepted_referral_whose_lead_was_qualified_without_an_opportunity_becomes_one() {
+    let (mut w, id, lead) = lead_world();
+    let lead_id = lead["leadid"].as_str().unwrap();
+    w.dataverse.update("lead", lead_id, json!({"statecode": 1, "statuscode": 3})).unwrap();
+    let run = w.run(names::LEAD_DECISION, last_change(&w, "lead"));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    assert_eq!(w.referrals.referral(&id).unwrap()["status"], json!("Active"));
+    let run = w.run(names::RECEIVER, signed(w.referrals.webhook_event("referral-updated", &id)));
+    assert_eq!(run.status, Status::Succeeded, "{}", failures(&run));
+    let opportunities = w.dataverse.rows("opportunity");
+    assert_eq!(opportunities.len(), 1, "{}", failures(&run));
+    assert_eq!(opportunities[0]["cosell_referralidentifier"], json!(id));
+    assert_eq!(opportunities[0]["_originatingleadid_value"], json!(lead_id));
+}

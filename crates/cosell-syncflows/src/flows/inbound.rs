@@ -909,7 +909,68 @@ fn create() -> Steps {
     let pc_outcome = path(&outputs(PC_VALUES), &[cosell_core::sync::fields::keys::STATUS]);
     let lead_found = call("not", &[&call("empty", &[&path(&body("Find_the_lead"), &["value"])])]);
     let lead_open = call("equals", &[&found_lead("statecode"), &LeadState::Open.value().to_string()]);
+    let lead_qualified = call("equals", &[&found_lead("statecode"), &LeadState::Qualified.value().to_string()]);
+    // A lead the seller qualified, whose opportunity never got the referral (the lead decision's
+    // write failed, or Dynamics 365 created none): the opportunity qualifying made is found by its
+    // originating lead and takes the referral over (`on_lead_qualified`'s write), never a second
+    // opportunity; with none, the opportunity is created below, bound to the lead.
+    let qualified_opportunity =
+        path(&call("first", &[&path(&body("Find_the_qualified_opportunity"), &["value"])]), &[opp::ID]);
+    let take_over = Steps::new()
+        .then(
+            "Take_the_referral_over",
+            dataverse(
+                "UpdateRecord",
+                &[
+                    ("entityName", json!(opp::ENTITY_SET)),
+                    ("recordId", json!(whole(&qualified_opportunity))),
+                    (&format!("item/{}", opp::REFERRAL_ID), json!(whole(&path(&r, &["id"])))),
+                    (&format!("item/{}", opp::REFERRAL_LINK), json!(whole(&link))),
+                    (&format!("item/{}", opp::SYNC), json!(true)),
+                    (&format!("item/{}", opp::SYNC_STATE), json!(whole(&state))),
+                ],
+            ),
+        )
+        .then(
+            "Answer_taken_over",
+            respond(200, json!({"synced": true, "created": false, "linked": whole(&qualified_opportunity)})),
+        )
+        .then("Taken_over", Action::Terminate { status: TerminateStatus::Succeeded, code: None, message: None });
     let opportunity = Steps::new()
+        .then(
+            "Find_the_qualified_opportunity",
+            dataverse(
+                "ListRecords",
+                &[
+                    ("entityName", json!(opp::ENTITY_SET)),
+                    (
+                        "$filter",
+                        json!(whole(&call(
+                            "concat",
+                            &[
+                                "'_originatingleadid_value eq '",
+                                &call(
+                                    "if",
+                                    &[&lead_qualified, &found_lead(lead::ID), "'00000000-0000-0000-0000-000000000000'"]
+                                )
+                            ]
+                        ))),
+                    ),
+                    ("$top", json!(1)),
+                ],
+            ),
+        )
+        .then(
+            "Take_over_if_qualified",
+            Action::If {
+                expression: cond::is_true(&call(
+                    "not",
+                    &[&call("empty", &[&path(&body("Find_the_qualified_opportunity"), &["value"])])],
+                )),
+                then: take_over,
+                otherwise: Steps::new(),
+            },
+        )
         .then("Opportunity_columns", Action::Compose(Value::Object(opportunity_columns)))
         .append(create_through_customize(
             opp::TABLE,
@@ -1038,7 +1099,10 @@ fn create() -> Steps {
             Action::If {
                 expression: cond::is_true(&call(
                     "and",
-                    &[&lead_found, &call("not", &[&call("and", &[&accepted, &lead_open])])],
+                    &[
+                        &lead_found,
+                        &call("not", &[&call("and", &[&accepted, &call("or", &[&lead_open, &lead_qualified])])]),
+                    ],
                 )),
                 then: Steps::new().then(
                     // Still open and not closed in Partner Center: merged into the lead from the
