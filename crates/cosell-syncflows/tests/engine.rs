@@ -256,7 +256,7 @@ fn a_rule_failure_is_audited_and_partner_center_is_not_called() {
         row["cosell_audit"]
             .as_str()
             .unwrap()
-            .contains("✖ Dynamics 365 → Partner Center failed: rules failed: sharing-needs-solution"),
+            .contains("✖ Dynamics 365 → Partner Center failed: rules not met: Sharing with Microsoft has a co-sell solution (sharing-needs-solution)"),
         "{}",
         row["cosell_audit"]
     );
@@ -819,16 +819,16 @@ fn refused_against_the_base(w: &mut support::World, id: &str, snapshot: &Value, 
     let errors: Vec<String> = cosell_core::rules::validate(&s)
         .iter()
         .filter(|f| f.severity == cosell_core::rules::Severity::Error)
-        .map(|f| format!("{}: {}", f.rule.as_str(), f.rule.title()))
+        .map(|f| format!("{} ({})", f.rule.title(), f.rule.as_str()))
         .collect();
     assert_eq!(errors.len(), 1, "{errors:?}");
-    assert!(errors[0].starts_with(rule), "{errors:?}");
+    assert!(errors[0].ends_with(&format!("({rule})")), "{errors:?}");
     let run = w.run(names::OUTBOUND, last_change(w, "opportunity"));
     assert_eq!(run.status, Status::Failed, "{}", failures(&run));
     assert_eq!(w.referrals.log().len(), calls, "Partner Center is not called");
     let row = w.dataverse.row("opportunity", id).unwrap();
     let audit = row["cosell_audit"].as_str().unwrap();
-    let line = format!("✖ Dynamics 365 → Partner Center failed: rules failed: {}", errors.join("; "));
+    let line = format!("✖ Dynamics 365 → Partner Center failed: rules not met: {}", errors.join("; "));
     assert!(audit.lines().last().unwrap().ends_with(&line), "{audit}");
     assert!(row["name"].as_str().unwrap().starts_with('✖'));
 }

@@ -1038,7 +1038,8 @@ pub fn helper() -> Flow {
         .collect();
     let has_referral =
         call("not", &[&empty(&call("coalesce", &[&path(&outputs(BASE), &["id"]), &row(opp::REFERRAL_ID), "''"]))]);
-    let rules_text = call("concat", &["'rules failed: '", &call("join", &[&body("Finding_titles"), "'; '"])]);
+    // Each rule's title says what must hold ("The deal value is greater than 0"): "not met".
+    let rules_text = call("concat", &["'rules not met: '", &call("join", &[&body("Finding_titles"), "'; '"])]);
     let actions = Steps::new()
         .then(
             "Opportunity_as_read",
@@ -1074,7 +1075,7 @@ pub fn helper() -> Flow {
             "Finding_titles",
             Action::Select {
                 from: whole(&body("Findings")),
-                select: Value::from(whole("concat(item()?['rule'], ': ', item()?['title'])")),
+                select: Value::from(whole("concat(item()?['title'], ' (', item()?['rule'], ')')")),
             },
         )
         .then(
