@@ -25,12 +25,14 @@ pub use to_referral::{
     MICROSOFT_ORGANIZATION_ID,
 };
 
-use crate::referral::Referral;
+use crate::referral::{Referral, ReferralType};
 
 /// Whether Microsoft sellers see a referral: help requested, shared with Microsoft sellers, or a
 /// Shared (co-sell) referral. The one definition both directions use.
 pub fn referral_is_shared(r: &Referral) -> bool {
-    crate::sync::values::is_shared(&serde_json::to_value(r).unwrap_or(serde_json::Value::Null))
+    r.assistance().is_some()
+        || r.referral_type == Some(ReferralType::Shared)
+        || r.consent.as_ref().and_then(|c| c.consent_to_share_referral_with_microsoft_sellers) == Some(true)
 }
 
 /// A solution ID as compared everywhere: trimmed, in capitals (`sol-1` and `SOL-1 ` are one solution).

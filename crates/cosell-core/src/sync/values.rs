@@ -32,24 +32,15 @@ pub fn referral_value(f: &Field, doc: &Value) -> Option<String> {
         Transform::Status => {
             referral_outcome(doc.get("status").and_then(Value::as_str), doc.get("substatus").and_then(Value::as_str))
         }
-        _ if f.key == keys::VISIBILITY => Some(is_shared(doc).to_string()),
+        // Visibility is the referral being shared with Microsoft's sellers, as `to_crm` writes it
+        // (`mapping::referral_is_shared`, read through the wire model): one definition.
+        _ if f.key == keys::VISIBILITY => Some(
+            serde_json::from_value::<Referral>(doc.clone())
+                .is_ok_and(|r| crate::mapping::referral_is_shared(&r))
+                .to_string(),
+        ),
         t => t.from_referral(doc.pointer(f.referral).unwrap_or(ABSENT)),
     }
-}
-
-/// Whether a referral document is shared with Microsoft's sellers: its consent flag, a Shared
-/// referral, or Microsoft's help asked (a code other than Unknown). The referral's visibility, as
-/// `mapping::to_crm` writes it on the opportunity and the base reads it back: one definition.
-pub fn is_shared(doc: &Value) -> bool {
-    let text = |pointer: &str| doc.pointer(pointer).and_then(Value::as_str).map(str::trim).unwrap_or_default();
-    let row = |key: &str| FIELDS.iter().find(|f| f.key == key);
-    let consent = row(keys::VISIBILITY)
-        .and_then(|f| f.transform.from_referral(doc.pointer(f.referral).unwrap_or(ABSENT)))
-        .is_some_and(|v| v == "true");
-    let help = row(keys::HELP).map(|f| text(f.referral)).unwrap_or_default();
-    consent
-        || text("/type").eq_ignore_ascii_case("Shared")
-        || !(help.is_empty() || help.eq_ignore_ascii_case("Unknown"))
 }
 
 /// The opportunity's value of every base field; `base_outcome` lets a lost opportunity keep a
@@ -96,14 +87,14 @@ mod tests {
             (json!({"consent": {"consentToShareReferralWithMicrosoftSellers": true}}), true),
             (json!({"consent": {"consentToShareReferralWithMicrosoftSellers": false}, "type": "Independent"}), false),
             (json!({"type": "Shared"}), true),
-            (json!({"type": "shared"}), true),
+            // Wire values are read as the wire model reads them: exactly.
+            (json!({"type": "shared"}), false),
             (json!({"inviteContext": {"assistanceRequestCode": "Unknown"}}), false),
-            (json!({"inviteContext": {"assistanceRequestCode": " "}}), false),
+            (json!({"inviteContext": {"assistanceRequestCode": null}}), false),
             (json!({"inviteContext": {"assistanceRequestCode": "ProofOfConceptOrDemo"}}), true),
         ];
         let visibility = FIELDS.iter().find(|f| f.key == keys::VISIBILITY).unwrap();
         for (doc, shared) in cases {
-            assert_eq!(is_shared(&doc), shared, "{doc}");
             assert_eq!(referral_value(visibility, &doc), Some(shared.to_string()), "{doc}");
             let r: Referral = serde_json::from_value(doc.clone()).unwrap();
             assert_eq!(crate::mapping::referral_is_shared(&r), shared, "{doc}");

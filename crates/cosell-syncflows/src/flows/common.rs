@@ -198,25 +198,30 @@ pub fn referral_values(referral: &str, solution_keys: &str) -> Value {
     Value::Object(out)
 }
 
-/// The referral's canonical visibility (`sync::values::is_shared`): `'true'` when its consent flag
-/// is true, it is a Shared referral, or Microsoft's help is asked (a code other than Unknown).
+/// Whether a referral asks for Microsoft's help, as `Referral::assistance` reads it: a code
+/// other than Unknown (wire values exactly, as the wire model parses them).
+pub fn help_asked(referral: &str) -> String {
+    let code = FIELDS
+        .iter()
+        .find(|f| f.key == keys::HELP)
+        .map_or_else(|| "null".to_owned(), |f| pointer(referral, f.referral));
+    call("and", &[&is_string(&code), &call("not", &[&call("equals", &[&code, "'Unknown'"])])])
+}
+
+/// Whether a referral is a Shared one (`ReferralType::Shared`).
+pub fn shared_type(referral: &str) -> String {
+    call("equals", &[&pointer(referral, "/type"), "'Shared'"])
+}
+
+/// The referral's canonical visibility (`mapping::referral_is_shared`): `'true'` when its consent
+/// flag is true, it is a Shared referral, or Microsoft's help is asked.
 pub fn referral_visibility(referral: &str) -> String {
-    let text = |at: &str| {
-        call("toLower", &[&call("trim", &[&call("string", &[&call("coalesce", &[&pointer(referral, at), "''"])])])])
-    };
-    let row = |key: &str| FIELDS.iter().find(|f| f.key == key);
-    let consent = row(keys::VISIBILITY)
+    let consent = FIELDS
+        .iter()
+        .find(|f| f.key == keys::VISIBILITY)
         .and_then(|f| transform::from_referral(f.transform, &pointer(referral, f.referral)))
         .unwrap_or_else(|| "''".to_owned());
-    let help = row(keys::HELP).map_or_else(|| "''".to_owned(), |f| text(f.referral));
-    let shared = call(
-        "or",
-        &[
-            &call("equals", &[&consent, "'true'"]),
-            &call("equals", &[&text("/type"), "'shared'"]),
-            &call("not", &[&call("contains", &["createArray('', 'unknown')", &help])]),
-        ],
-    );
+    let shared = call("or", &[&call("equals", &[&consent, "'true'"]), &shared_type(referral), &help_asked(referral)]);
     call("if", &[&shared, "'true'", "'false'"])
 }
 

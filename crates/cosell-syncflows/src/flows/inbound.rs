@@ -697,7 +697,6 @@ fn find_the_account(name: &str, postal: &str) -> Steps {
 /// organization (any but `msft`).
 fn co_sell_referral(r: &str) -> String {
     let text = |at: &str| call("trim", &[&call("string", &[&call("coalesce", &[&pointer(r, at), "''"])])]);
-    let help = text("/inviteContext/assistanceRequestCode");
     let invited = text("/inviteContext/invitedBy/organizationId");
     let msft = lit(cosell_core::mapping::MICROSOFT_ORGANIZATION_ID);
     let by_partner = call(
@@ -708,14 +707,7 @@ fn co_sell_referral(r: &str) -> String {
             &call("contains", &["createArray('SalesQualified', 'None', '')", &text("/qualification")]),
         ],
     );
-    call(
-        "or",
-        &[
-            &call("equals", &[&text("/type"), "'Shared'"]),
-            &call("not", &[&call("contains", &["createArray('', 'Unknown')", &help])]),
-            &by_partner,
-        ],
-    )
+    call("or", &[&shared_type(r), &help_asked(r), &by_partner])
 }
 
 /// A column of the referral's lead found by `Find_the_lead`.
