@@ -493,27 +493,9 @@ fn a_solution_row_added_is_sent() {
     assert_eq!(solutions.as_array().unwrap().len(), 2);
 }
 
-/// The snapshot the core reads for the world's opportunity: the seed's snapshot with the row's
-/// current values of `columns`, its row ID and its stored base.
+/// The snapshot the core reads for the world's opportunity (`support::snapshot_doc`).
 fn core_snapshot(w: &support::World, id: &str, snapshot: &Value, columns: &[&str]) -> cosell_core::snapshot::Snapshot {
-    cosell_core::snapshot::Snapshot::from_value(&core_doc(w, id, snapshot, columns)).unwrap()
-}
-
-/// [`core_snapshot`] as its JSON document.
-fn core_doc(w: &support::World, id: &str, snapshot: &Value, columns: &[&str]) -> Value {
-    let row = w.dataverse.row("opportunity", id).unwrap();
-    let mut doc = snapshot.clone();
-    for column in columns.iter().chain(&["cosell_syncstate"]) {
-        doc["opportunity"][*column] = row.get(*column).cloned().unwrap_or(Value::Null);
-    }
-    doc["opportunity"]["opportunityid"] = json!(id);
-    doc["solutions"] = w.dataverse.rows("cosell_partnercentersolution").into();
-    doc
-}
-
-fn stored_base(w: &support::World, table: &str, id: &str) -> cosell_core::snapshot::SyncState {
-    let row = w.dataverse.row(table, id).unwrap();
-    cosell_core::snapshot::SyncState::parse(row["cosell_syncstate"].as_str().unwrap(), "$").unwrap()
+    cosell_core::snapshot::Snapshot::from_value(&snapshot_doc(w, id, snapshot, columns)).unwrap()
 }
 
 /// A private deal (no help, not visible) synced as one Independent referral; later the seller
@@ -810,10 +792,10 @@ fn add_second_solution(w: &mut support::World, opportunity: &str) -> String {
 fn refused_against_the_base(w: &mut support::World, id: &str, snapshot: &Value, change: Value, rule: &str) {
     let columns: Vec<String> = change.as_object().unwrap().keys().cloned().collect();
     let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
-    let original = core_doc(w, id, snapshot, &columns)["opportunity"].clone();
+    let original = snapshot_doc(w, id, snapshot, &columns)["opportunity"].clone();
     let calls = w.referrals.log().len();
     w.dataverse.update("opportunity", id, change).unwrap();
-    let mut doc = core_doc(w, id, snapshot, &columns);
+    let mut doc = snapshot_doc(w, id, snapshot, &columns);
     doc["original"] = original;
     let s = cosell_core::snapshot::Snapshot::from_value(&doc).unwrap();
     let errors: Vec<String> = cosell_core::rules::validate(&s)

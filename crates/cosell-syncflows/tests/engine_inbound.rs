@@ -5,8 +5,7 @@
 
 mod support;
 
-use cosell_core::referral::Referral;
-use cosell_core::snapshot::{Snapshot, SyncState};
+use cosell_core::snapshot::Snapshot;
 use cosell_core::sync::merge::InboundPlan;
 use cosell_flow::fake::{FakeService, Write};
 use cosell_flow::run::Status;
@@ -26,26 +25,9 @@ const MERGED_COLUMNS: [&str; 8] = [
     "cosell_referralidentifier",
 ];
 
-/// The snapshot the core reads for the world's opportunity: the seed's snapshot with the row's
-/// current merged columns, its row ID, its solutions and its stored base.
+/// The snapshot the core reads for the world's opportunity, with the row's merged columns.
 fn core_snapshot(w: &World, id: &str, snapshot: &Value) -> Snapshot {
-    let row = w.dataverse.row("opportunity", id).unwrap();
-    let mut doc = snapshot.clone();
-    for column in MERGED_COLUMNS.iter().chain(&["cosell_syncstate"]) {
-        doc["opportunity"][*column] = row.get(*column).cloned().unwrap_or(Value::Null);
-    }
-    doc["opportunity"]["opportunityid"] = json!(id);
-    doc["solutions"] = w.dataverse.rows("cosell_partnercentersolution").into();
-    Snapshot::from_value(&doc).unwrap()
-}
-
-fn stored_base(w: &World, table: &str, id: &str) -> SyncState {
-    let row = w.dataverse.row(table, id).unwrap();
-    SyncState::parse(row["cosell_syncstate"].as_str().unwrap(), "$").unwrap()
-}
-
-fn referral_now(w: &World, id: &str) -> Referral {
-    serde_json::from_value(w.referrals.referral(id).unwrap()).unwrap()
+    Snapshot::from_value(&snapshot_doc(w, id, snapshot, &MERGED_COLUMNS)).unwrap()
 }
 
 /// An audit line without its timestamp (the flow's clock; the core's is the caller's).

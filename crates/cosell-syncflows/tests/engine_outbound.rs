@@ -33,27 +33,14 @@ const COLUMNS: [&str; 12] = [
     "cosell_syncstate",
 ];
 
-/// The snapshot the core reads for the world's opportunity: the seed's snapshot with the row's
-/// current columns, its row ID and the solution rows.
+/// The snapshot the core reads for the world's opportunity, with the row's current columns.
 fn core_snapshot(w: &World, id: &str, snapshot: &Value) -> Snapshot {
-    let row = w.dataverse.row("opportunity", id).unwrap();
-    let mut doc = snapshot.clone();
-    for column in COLUMNS {
-        doc["opportunity"][column] = row.get(column).cloned().unwrap_or(Value::Null);
-    }
-    doc["opportunity"]["opportunityid"] = json!(id);
-    doc["solutions"] = w.dataverse.rows("cosell_partnercentersolution").into();
-    Snapshot::from_value(&doc).unwrap()
+    Snapshot::from_value(&snapshot_doc(w, id, snapshot, &COLUMNS)).unwrap()
 }
 
+/// The opportunity's stored base.
 fn stored_base(w: &World, id: &str) -> SyncState {
-    let row = w.dataverse.row("opportunity", id).unwrap();
-    SyncState::parse(row["cosell_syncstate"].as_str().unwrap(), "$").unwrap()
-}
-
-/// The referral as Partner Center holds it now, read as the core reads it.
-fn referral_now(w: &World, referral_id: &str) -> Referral {
-    serde_json::from_value(w.referrals.referral(referral_id).unwrap()).unwrap()
+    support::stored_base(w, "opportunity", id)
 }
 
 /// The base stored without its eTag (a base an older sync or an import left).

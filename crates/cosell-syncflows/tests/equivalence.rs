@@ -116,12 +116,11 @@ fn snapshot_now(s: &Synced) -> (Snapshot, Value) {
 }
 
 fn stored_base(s: &Synced) -> SyncState {
-    let row = s.w.dataverse.row("opportunity", &s.opportunity).unwrap();
-    SyncState::parse(row["cosell_syncstate"].as_str().unwrap(), "$").unwrap()
+    support::stored_base(&s.w, "opportunity", &s.opportunity)
 }
 
 fn referral_now(s: &Synced) -> Referral {
-    serde_json::from_value(s.w.referrals.referral(&s.referral).unwrap()).unwrap()
+    support::referral_now(&s.w, &s.referral)
 }
 
 /// The CRM edit of `f` to `canonical`: the opportunity's column, the related row's, or the lookup

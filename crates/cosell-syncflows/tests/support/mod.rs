@@ -124,3 +124,27 @@ pub fn lead_world() -> (World, String, Value) {
     let lead = w.dataverse.rows("lead").pop().unwrap();
     (w, id, lead)
 }
+
+/// The base a row's Sync State column holds (`table` is the opportunity's or a lead's).
+pub fn stored_base(w: &World, table: &str, id: &str) -> cosell_core::snapshot::SyncState {
+    let row = w.dataverse.row(table, id).unwrap();
+    cosell_core::snapshot::SyncState::parse(row["cosell_syncstate"].as_str().unwrap(), "$").unwrap()
+}
+
+/// The referral as Partner Center holds it now, read as the core reads it.
+pub fn referral_now(w: &World, id: &str) -> cosell_core::referral::Referral {
+    serde_json::from_value(w.referrals.referral(id).unwrap()).unwrap()
+}
+
+/// The snapshot document the core reads for the world's opportunity: the seed's document with
+/// the row's current `columns` and Sync State, its row ID and its solution rows.
+pub fn snapshot_doc(w: &World, id: &str, seed: &Value, columns: &[&str]) -> Value {
+    let row = w.dataverse.row("opportunity", id).unwrap();
+    let mut doc = seed.clone();
+    for column in columns.iter().chain(&["cosell_syncstate"]) {
+        doc["opportunity"][*column] = row.get(*column).cloned().unwrap_or(Value::Null);
+    }
+    doc["opportunity"]["opportunityid"] = json!(id);
+    doc["solutions"] = w.dataverse.rows("cosell_partnercentersolution").into();
+    doc
+}
