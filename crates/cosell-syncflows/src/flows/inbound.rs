@@ -928,38 +928,32 @@ fn create() -> Steps {
             respond(200, json!({"synced": true, "created": false, "linked": whole(&qualified_opportunity)})),
         )
         .then("Taken_over", Action::Terminate { status: TerminateStatus::Succeeded, code: None, message: None });
+    let find_qualified = dataverse(
+        "ListRecords",
+        &[
+            ("entityName", json!(opp::ENTITY_SET)),
+            (
+                "$filter",
+                json!(format!("_originatingleadid_value eq {}", crate::expr::interpolate(&found_lead(lead::ID)))),
+            ),
+            ("$top", json!(1)),
+        ],
+    );
+    let found_qualified = call("not", &[&call("empty", &[&path(&body("Find_the_qualified_opportunity"), &["value"])])]);
     let opportunity = Steps::new()
         .then(
-            "Find_the_qualified_opportunity",
-            dataverse(
-                "ListRecords",
-                &[
-                    ("entityName", json!(opp::ENTITY_SET)),
-                    (
-                        "$filter",
-                        json!(whole(&call(
-                            "concat",
-                            &[
-                                "'_originatingleadid_value eq '",
-                                &call(
-                                    "if",
-                                    &[&lead_qualified, &found_lead(lead::ID), "'00000000-0000-0000-0000-000000000000'"]
-                                )
-                            ]
-                        ))),
-                    ),
-                    ("$top", json!(1)),
-                ],
-            ),
-        )
-        .then(
+            // Only a qualified lead has an opportunity to look for (no call otherwise).
             "Take_over_if_qualified",
             Action::If {
-                expression: cond::is_true(&call(
-                    "not",
-                    &[&call("empty", &[&path(&body("Find_the_qualified_opportunity"), &["value"])])],
-                )),
-                then: take_over,
+                expression: cond::is_true(&lead_qualified),
+                then: Steps::new().then("Find_the_qualified_opportunity", find_qualified).then(
+                    "Take_over_if_found",
+                    Action::If {
+                        expression: cond::is_true(&found_qualified),
+                        then: take_over,
+                        otherwise: Steps::new(),
+                    },
+                ),
                 otherwise: Steps::new(),
             },
         )
