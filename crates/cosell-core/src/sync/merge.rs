@@ -20,6 +20,17 @@ use crate::status;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+/// The audit messages' fixed words around a field's name and values (`{field}{CONFLICT}{kept:?},
+/// {side}{CONFLICT_LOST}{lost:?}`, …): the generated flows, which cannot call these functions,
+/// write the same messages from the same words.
+pub mod audit_text {
+    pub const CONFLICT: &str = " changed on both sides; kept ";
+    pub const CONFLICT_LOST: &str = "'s value was ";
+    pub const UNREAD: &str = ": Partner Center's value is absent or unreadable; kept ";
+    pub const NOT_SENT: &str = " changed to ";
+    pub const NOT_SENT_END: &str = " in Dynamics 365 only: Partner Center takes no update of it";
+}
+
 /// Both sides changed a field since the base.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -54,9 +65,11 @@ impl Conflict {
             outcome: AuditOutcome::Success,
             code: Some("conflict".to_owned()),
             message: format!(
-                "{} changed on both sides; kept {:?}, {lost_side}'s value was {:?}",
+                "{}{}{:?}, {lost_side}{}{:?}",
                 self.field,
+                audit_text::CONFLICT,
                 kept.unwrap_or(""),
+                audit_text::CONFLICT_LOST,
                 self.lost().unwrap_or("")
             ),
         }
@@ -77,11 +90,7 @@ pub struct Unread {
 impl Unread {
     /// The audit entry that says the field was not written.
     pub fn audit_entry(&self, timestamp: &str) -> AuditEntry {
-        let message = format!(
-            "{}: Partner Center's value is absent or unreadable; kept {:?}",
-            self.field,
-            self.crm.as_deref().unwrap_or("")
-        );
+        let message = format!("{}{}{:?}", self.field, audit_text::UNREAD, self.crm.as_deref().unwrap_or(""));
         skipped(timestamp, AuditDirection::FromPartnerCenter, "unread", message)
     }
 }
@@ -112,9 +121,11 @@ impl NotSent {
     /// The audit entry that says the change is not sent.
     pub fn audit_entry(&self, timestamp: &str) -> AuditEntry {
         let message = format!(
-            "{} changed to {:?} in Dynamics 365 only: Partner Center takes no update of it",
+            "{}{}{:?}{}",
             self.field,
-            self.crm.as_deref().unwrap_or("")
+            audit_text::NOT_SENT,
+            self.crm.as_deref().unwrap_or(""),
+            audit_text::NOT_SENT_END
         );
         skipped(timestamp, AuditDirection::ToPartnerCenter, "not-sent", message)
     }

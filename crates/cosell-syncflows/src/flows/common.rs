@@ -330,13 +330,30 @@ pub fn audit_entry_line(outcome: AuditOutcome, to_partner_center: bool, code: Op
     call("concat", &["utcNow('yyyy-MM-ddTHH:mm:ssZ')", &lit(&format!(" {mark} {route} {verb}{code}: ")), message])
 }
 
-/// A text as Rust's `{:?}` quotes it in the core's audit messages: in double quotes, `"`, `\` and
-/// control characters escaped (JSON's escaping, `string(createArray(x))` = `["x"]`).
-/// UNCERTAIN (simplification): the core's `AuditEntry::line` also collapses runs of whitespace
-/// inside the message to one space; a flow keeps them.
+/// A text as Rust's `{:?}` quotes it in the core's audit messages, after `AuditEntry::line` made
+/// the line one line: in double quotes, `"`, `\` and control characters escaped (JSON's
+/// escaping, `string(createArray(x))` = `["x"]`), then runs of spaces as one (nine halvings cover
+/// the longest text, 300). UNCERTAIN: other control characters and non-ASCII whitespace are
+/// written as they are, where the core escapes or collapses them.
 pub fn debug_quoted(text: &str) -> String {
     let array = call("string", &[&call("createArray", &[&call("string", &[&call("coalesce", &[text, "''"])])])]);
-    call("slice", &[&array, "1", "-1"])
+    let json = call("slice", &[&array, "1", "-1"]);
+    (0..9).fold(json, |acc, _| call("replace", &[&acc, "'  '", "' '"]))
+}
+
+/// The core's `Conflict::audit_entry` message for `field`: `kept` and `lost` are the values'
+/// expressions, `lost_side` whose value was not kept.
+pub fn conflict_message(field: &str, kept: &str, lost: &str, lost_side: &str) -> String {
+    use cosell_core::sync::merge::audit_text::{CONFLICT, CONFLICT_LOST};
+    call(
+        "concat",
+        &[
+            &lit(&format!("{field}{CONFLICT}")),
+            &debug_quoted(kept),
+            &lit(&format!(", {lost_side}{CONFLICT_LOST}")),
+            &debug_quoted(lost),
+        ],
+    )
 }
 
 /// Whether a raw JSON value is a string (`''` included; `null`, absent, numbers, objects not):

@@ -178,22 +178,14 @@ fn entry_lines(t: Target, fields: &[&Field]) -> Vec<String> {
         let conflict_line = |crm_won: bool| {
             let (kept, lost, lost_side) =
                 if crm_won { (&crm, &pc, "Partner Center") } else { (&pc, &crm, "Dynamics 365") };
-            let message = call(
-                "concat",
-                &[
-                    &lit(&format!("{} changed on both sides; kept ", f.key)),
-                    &debug_quoted(kept),
-                    &lit(&format!(", {lost_side}'s value was ")),
-                    &debug_quoted(lost),
-                ],
-            );
+            let message = conflict_message(f.key, kept, lost, lost_side);
             audit_entry_line(AuditOutcome::Success, crm_won, Some("conflict"), &message)
         };
         let line = call("if", &[&r.crm_wins, &conflict_line(true), &conflict_line(false)]);
         conflicts.push(call("if", &[&r.conflict, &line, "''"]));
         let message = call(
             "concat",
-            &[&lit(&format!("{}: Partner Center's value is absent or unreadable; kept ", f.key)), &debug_quoted(&crm)],
+            &[&lit(&format!("{}{}", f.key, cosell_core::sync::merge::audit_text::UNREAD)), &debug_quoted(&crm)],
         );
         let line = audit_entry_line(AuditOutcome::Skipped, false, Some("unread"), &message);
         unread.push(call("if", &[&r.unread, &line, "''"]));

@@ -460,27 +460,11 @@ fn not_sendable() -> impl Iterator<Item = &'static Field> {
     base_fields().filter(|f| !f.sends_on_update() && f.key != keys::HELP)
 }
 
-/// A canonical value as `{:?}` writes it in the core's message, after `AuditEntry::line` made
-/// the line one line: JSON string escaping (quotes, backslashes, line breaks, tabs), then runs of
-/// spaces as one (nine halvings cover the longest text, 300). UNCERTAIN: other control
-/// characters and non-ASCII whitespace are written as they are, where the core escapes or
-/// collapses them.
-fn quoted_one_line(value: &str) -> String {
-    let json = call("slice", &[&call("string", &[&call("createArray", &[value])]), "1", "-1"]);
-    (0..9).fold(json, |acc, _| call("replace", &[&acc, "'  '", "' '"]))
-}
-
 /// The core's `NotSent::audit_entry` message for `f`, from the CRM's canonical value, with the
 /// line's `[not-sent]: ` before it.
 fn not_sent_message(f: &Field) -> String {
-    call(
-        "concat",
-        &[
-            &lit(&format!("[not-sent]: {} changed to ", f.key)),
-            &quoted_one_line(&crm(f.key)),
-            &lit(" in Dynamics 365 only: Partner Center takes no update of it"),
-        ],
-    )
+    use cosell_core::sync::merge::audit_text::{NOT_SENT, NOT_SENT_END};
+    call("concat", &[&lit(&format!("[not-sent]: {}{NOT_SENT}", f.key)), &debug_quoted(&crm(f.key)), &lit(NOT_SENT_END)])
 }
 
 /// The not-sent entries of this run (`OutboundPlan::not_sent`): each field the CRM changed since
@@ -494,7 +478,10 @@ fn not_sent() -> Action {
     let lines: Vec<String> = not_sendable()
         .map(|f| {
             let message = not_sent_message(f);
-            let last = call("lastIndexOf", &[&audit, &lit(&format!("[not-sent]: {} changed to ", f.key))]);
+            let last = call(
+                "lastIndexOf",
+                &[&audit, &lit(&format!("[not-sent]: {}{}", f.key, cosell_core::sync::merge::audit_text::NOT_SENT))],
+            );
             let said = call("slice", &[&audit, &last, &call("add", &[&last, &call("length", &[&message])])]);
             let reported = call("and", &[&call("greaterOrEquals", &[&last, "0"]), &call("equals", &[&said, &message])]);
             let due = call("and", &[&call("not", &[&terminal]), &ne(&crm(f.key), &base(f.key))]);
@@ -531,15 +518,7 @@ fn outbound_conflicts() -> Action {
                     &ne(&pc, &c),
                 ],
             );
-            let message = call(
-                "concat",
-                &[
-                    &lit(&format!("{} changed on both sides; kept ", f.key)),
-                    &debug_quoted(&c),
-                    "', Partner Center''s value was '",
-                    &debug_quoted(&pc),
-                ],
-            );
+            let message = conflict_message(f.key, &c, &pc, "Partner Center");
             let line = audit_entry_line(AuditOutcome::Success, true, Some("conflict"), &message);
             call("if", &[&conflict, &line, "''"])
         })
